@@ -1,0 +1,28 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace OrleansHub.Host.Hosting;
+
+/// <summary>Where this silo sits in the cluster. Bound from <c>Hub:Cluster</c>.</summary>
+public sealed class HubClusterOptions
+{
+    public const string Section = "Hub:Cluster";
+
+    /// <summary>Silos with the same cluster ID form one cluster.</summary>
+    [Required]
+    public string ClusterId { get; set; } = "orleanshub";
+
+    /// <summary>Stable across deployments; grain state is keyed by it.</summary>
+    [Required]
+    public string ServiceId { get; set; } = "orleanshub";
+
+    /// <summary>Silo-to-silo port.</summary>
+    [Range(1, 65535)]
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>Port for external Orleans clients.</summary>
+    [Range(1, 65535)]
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>The address other silos reach this one at; defaults to loopback in embedded mode and the first non-loopback address otherwise.</summary>
+    public string? AdvertisedAddress { get; set; }
+}

@@ -1,0 +1,86 @@
+using System.Data.Common;
+using System.Net;
+using System.Net.Sockets;
+using Npgsql;
+using Orleans.Configuration;
+using OrleansHub.Grains;
+using OrleansHub.Host.Storage;
+
+namespace OrleansHub.Host.Hosting;
+
+/// <summary>Wires the in-process Orleans silo for the configured storage mode.</summary>
+public static class SiloHostingExtensions
+{
+    private const string NpgsqlInvariant = "Npgsql";
+
+    /// <summary>Adds the silo: localhost clustering and memory storage when embedded, ADO.NET on PostgreSQL otherwise.</summary>
+    public static WebApplicationBuilder AddOrleansHub(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var mode = configuration.GetStorageMode();
+        var cluster = configuration.GetSection(HubClusterOptions.Section).Get<HubClusterOptions>() ?? new HubClusterOptions();
+        builder.Services.AddOptions<HubClusterOptions>().BindConfiguration(HubClusterOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+
+        if (mode == StorageMode.Postgres)
+        {
+            // Orleans' ADO.NET providers find the driver by invariant name; register it rather than rely on assembly probing.
+            DbProviderFactories.RegisterFactory(NpgsqlInvariant, NpgsqlFactory.Instance);
+            builder.Services.AddNpgsqlDataSource(configuration.GetPostgresConnectionString());
+            // Registered before the silo so the schema exists before the ADO.NET providers read their queries.
+            builder.Services.AddSingleton<MigrationRunner>();
+            builder.Services.AddHostedService<MigrateOnStartService>();
+        }
+
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<ClusterMembershipOptions>(configuration.GetSection($"{HubClusterOptions.Section}:Membership"));
+            silo.Configure<SiloMessagingOptions>(configuration.GetSection($"{HubClusterOptions.Section}:Messaging"));
+
+            if (mode == StorageMode.Embedded)
+            {
+                silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
+                silo.AddMemoryGrainStorage(GrainStorageNames.Registry);
+                silo.UseInMemoryReminderService();
+                return;
+            }
+
+            var connectionString = configuration.GetPostgresConnectionString();
+            silo.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = cluster.ClusterId;
+                o.ServiceId = cluster.ServiceId;
+            });
+            silo.ConfigureEndpoints(ResolveAdvertisedAddress(cluster.AdvertisedAddress), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
+            silo.UseAdoNetClustering(o =>
+            {
+                o.Invariant = NpgsqlInvariant;
+                o.ConnectionString = connectionString;
+            });
+            silo.AddAdoNetGrainStorage(GrainStorageNames.Registry, o =>
+            {
+                o.Invariant = NpgsqlInvariant;
+                o.ConnectionString = connectionString;
+            });
+            silo.UseAdoNetReminderService(o =>
+            {
+                o.Invariant = NpgsqlInvariant;
+                o.ConnectionString = connectionString;
+            });
+        });
+
+        return builder;
+    }
+
+    private static IPAddress ResolveAdvertisedAddress(string? configured)
+    {
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            return IPAddress.TryParse(configured, out var address)
+                ? address
+                : Dns.GetHostAddresses(configured).First(a => a.AddressFamily == AddressFamily.InterNetwork);
+        }
+
+        return Dns.GetHostAddresses(Dns.GetHostName()).FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a))
+            ?? IPAddress.Loopback;
+    }
+}

@@ -1,0 +1,20 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using OrleansHub.Abstractions.Citizens;
+
+namespace OrleansHub.Host.Problems;
+
+/// <summary>Builds problem+json results for the expected failures endpoints return.</summary>
+public static class HubProblems
+{
+    public static ProblemHttpResult Of(ProblemType type, string? detail = null, IDictionary<string, object?>? extensions = null) =>
+        TypedResults.Problem(detail ?? type.Description, statusCode: type.Status, title: type.Title, type: type.Uri, extensions: extensions);
+
+    /// <summary>A 400 listing every broken rule, each as <c>{ field, message }</c>.</summary>
+    public static ProblemHttpResult Validation(IReadOnlyList<FieldError> errors) =>
+        Of(ProblemTypes.ValidationFailed, $"{errors.Count} validation rule(s) broken.", new Dictionary<string, object?>
+        {
+            ["errors"] = errors.Select(e => new { field = e.Field, message = e.Message }).ToArray(),
+        });
+
+    public static ProblemHttpResult Validation(string field, string message) => Validation([new FieldError(field, message)]);
+}

@@ -1,0 +1,59 @@
+namespace OrleansHub.Host.Problems;
+
+/// <summary>
+/// The stable RFC 9457 <c>type</c> of every error the hub returns. Clients branch on these; never rename one.
+/// Each resolves (relative to the hub's base address) to a page describing it.
+/// </summary>
+public static class ProblemTypes
+{
+    public const string Prefix = "/problems/";
+
+    public static readonly ProblemType ValidationFailed = new("validation-failed", StatusCodes.Status400BadRequest, "The request broke one or more validation rules",
+        "Every broken rule is listed in `errors`, each with the field it concerns. Nothing was changed.");
+
+    public static readonly ProblemType MalformedRequest = new("malformed-request", StatusCodes.Status400BadRequest, "The request could not be read",
+        "The body is not valid JSON of the expected shape (unknown or missing members, wrong types), or a header or parameter is malformed. Nothing was changed.");
+
+    public static readonly ProblemType Unauthenticated = new("unauthenticated", StatusCodes.Status401Unauthorized, "Credentials are missing or not valid",
+        "Send `Authorization: Bearer <key>` with a key that is currently valid for this endpoint.");
+
+    public static readonly ProblemType Forbidden = new("forbidden", StatusCodes.Status403Forbidden, "This credential may not do this",
+        "The credential is valid but its role does not allow this operation.");
+
+    public static readonly ProblemType NotFound = new("not-found", StatusCodes.Status404NotFound, "No such resource",
+        "Nothing exists at this address, or the record asked for is not held by the hub.");
+
+    public static readonly ProblemType MethodNotAllowed = new("method-not-allowed", StatusCodes.Status405MethodNotAllowed, "Method not allowed",
+        "The resource exists but does not accept this HTTP method.");
+
+    public static readonly ProblemType VersionMismatch = new("version-mismatch", StatusCodes.Status412PreconditionFailed, "The record changed since you read it",
+        "`If-Match` named a version that is no longer current. Read the record again, re-apply your change and retry.");
+
+    public static readonly ProblemType PayloadTooLarge = new("payload-too-large", StatusCodes.Status413PayloadTooLarge, "The request body is too large",
+        "The body exceeds the limit for this endpoint.");
+
+    public static readonly ProblemType UnsupportedMediaType = new("unsupported-media-type", StatusCodes.Status415UnsupportedMediaType, "Unsupported content type",
+        "Send the body as `application/json`.");
+
+    public static readonly ProblemType Unavailable = new("unavailable", StatusCodes.Status503ServiceUnavailable, "The hub cannot serve this now",
+        "A dependency (the cluster or the database) is not answering. Retry later; nothing was changed.");
+
+    public static readonly ProblemType Internal = new("internal-error", StatusCodes.Status500InternalServerError, "Unexpected error",
+        "Something failed that the hub did not expect. It is logged with the trace ID given here.");
+
+    public static readonly IReadOnlyList<ProblemType> All =
+    [
+        ValidationFailed, MalformedRequest, Unauthenticated, Forbidden, NotFound, MethodNotAllowed, VersionMismatch,
+        PayloadTooLarge, UnsupportedMediaType, Unavailable, Internal,
+    ];
+
+    /// <summary>The documented type for a bare status code (used when the framework answers on its own).</summary>
+    public static ProblemType ForStatus(int status) => All.FirstOrDefault(t => t.Status == status)
+        ?? (status >= 500 ? Internal : MalformedRequest);
+}
+
+/// <summary>An error kind: its slug, HTTP status, one-line title and what a client should know.</summary>
+public sealed record ProblemType(string Slug, int Status, string Title, string Description)
+{
+    public string Uri => ProblemTypes.Prefix + Slug;
+}

@@ -1,0 +1,35 @@
+using OrleansHub.Host.Citizens;
+using OrleansHub.Host.Cluster;
+using OrleansHub.Host.Demo;
+using OrleansHub.Host.Health;
+using OrleansHub.Host.Hosting;
+using OrleansHub.Host.Security;
+using OrleansHub.Host.Storage;
+using OrleansHub.Host.Telemetry;
+
+if (args is ["migrate", .. var rest])
+{
+    return await MigrateCommand.RunAsync(rest);
+}
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddOrleansHub();
+builder.AddHubSecurity();
+builder.AddHubHealthChecks();
+builder.AddHubTelemetry();
+builder.AddHubApi();
+builder.AddDemoDataWhenEmbedded();
+
+var app = builder.Build();
+app.UseHubApi();
+app.MapHubHealth();
+app.MapHubMetrics();
+app.MapCitizensApi();
+app.MapClusterApi();
+
+app.LogStartupMode();
+await app.RunAsync();
+return 0;
+
+/// <summary>The host's entry point; public so tests can start it through WebApplicationFactory.</summary>
+public partial class Program;

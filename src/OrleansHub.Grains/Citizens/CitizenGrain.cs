@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using OrleansHub.Abstractions.Citizens;
 
 namespace OrleansHub.Grains.Citizens;
@@ -5,7 +6,7 @@ namespace OrleansHub.Grains.Citizens;
 /// <summary>Holds one citizen's record; every accepted change bumps the version and is persisted before it is acknowledged.</summary>
 public sealed class CitizenGrain(
     [PersistentState("citizen", GrainStorageNames.Registry)] IPersistentState<CitizenState> state,
-    TimeProvider time) : Grain, ICitizenGrain
+    [FromKeyedServices(HubClock.Key)] TimeProvider time) : Grain, ICitizenGrain
 {
     private PersonalId Id => PersonalId.Parse(this.GetPrimaryKeyString());
 

@@ -30,11 +30,13 @@ public static class CitizenValidator
             }
         }
 
-        if (!Enum.IsDefined(identity.Sex))
+        var sexKnown = Enum.IsDefined(identity.Sex);
+        if (!sexKnown)
         {
             errors.Add(new("sex", "Sex is 'Male' or 'Female'."));
         }
 
+        var dateKnown = false;
         if (identity.DateOfBirth > today)
         {
             errors.Add(new("dateOfBirth", "The date of birth cannot be in the future."));
@@ -43,8 +45,13 @@ public static class CitizenValidator
         {
             errors.Add(new("dateOfBirth", "The date of birth is before 1900, which no ID number can encode."));
         }
+        else
+        {
+            dateKnown = true;
+        }
 
-        if (errors.Count == 0 && !id.AgreesWith(identity.DateOfBirth, identity.Sex))
+        // Only compare with the ID when both sides are meaningful, so one mistake is reported once.
+        if (dateKnown && sexKnown && !id.AgreesWith(identity.DateOfBirth, identity.Sex))
         {
             errors.Add(new("id", "The ID number's century/sex digit and year digits disagree with the date of birth and sex."));
         }

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using Orleans.Configuration;
 using OrleansHub.Grains;
@@ -19,6 +20,7 @@ public static class SiloHostingExtensions
         var configuration = builder.Configuration;
         var mode = configuration.GetStorageMode();
         var cluster = configuration.GetSection(HubClusterOptions.Section).Get<HubClusterOptions>() ?? new HubClusterOptions();
+        builder.Services.TryAddKeyedSingleton(HubClock.Key, TimeProvider.System);
         builder.Services.AddOptions<HubClusterOptions>().BindConfiguration(HubClusterOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         if (mode == StorageMode.Postgres)

@@ -17,7 +17,8 @@ public static class EntityTag
             return true;
         }
 
-        if (values.Count != 1 || !EntityTagHeaderValue.TryParse(values[0], out var tag) || tag.IsWeak ||
+        // "*" and weak tags are refused: a write must name the exact version it was based on.
+        if (values.Count != 1 || !EntityTagHeaderValue.TryParse(values[0], out var tag) || tag.IsWeak || tag.Tag.Length < 3 ||
             !long.TryParse(tag.Tag.AsSpan(1, tag.Tag.Length - 2), System.Globalization.NumberStyles.None, null, out var parsed))
         {
             return false;

@@ -8,8 +8,17 @@ namespace OrleansHub.Host.Hosting;
 /// <summary>The HTTP surface's shared behaviour: strict JSON, problem+json errors, the OpenAPI document.</summary>
 public static class ApiExtensions
 {
+    /// <summary>Largest request body any endpoint accepts; bulk endpoints that stream may raise it for themselves.</summary>
+    public const long MaxRequestBodyBytes = 1024 * 1024;
+
     public static WebApplicationBuilder AddHubApi(this WebApplicationBuilder builder)
     {
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
+            kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+            kestrel.AddServerHeader = false;
+        });
         builder.Services.ConfigureHttpJsonOptions(options =>
         {
             var json = options.SerializerOptions;

@@ -62,6 +62,13 @@ internal sealed partial class HubExceptionHandler(IProblemDetailsService problem
                 ? $"The body is not valid JSON of the expected shape (at {json.Path ?? "$"})."
                 : badRequest.Message;
         }
+        else if (IsTransientClusterFailure(exception))
+        {
+            // A silo died or the cluster is reconfiguring: the call may succeed on retry once membership settles.
+            type = ProblemTypes.Unavailable;
+            httpContext.Response.Headers.RetryAfter = "1";
+            LogUnavailable(exception.GetType().Name, httpContext.Request.Method, httpContext.GetEndpoint()?.DisplayName ?? "(no endpoint)");
+        }
         else
         {
             type = ProblemTypes.Internal;
@@ -76,6 +83,13 @@ internal sealed partial class HubExceptionHandler(IProblemDetailsService problem
             ProblemDetails = { Type = type.Uri, Title = type.Title, Status = type.Status, Detail = detail ?? type.Description },
         });
     }
+
+    private static bool IsTransientClusterFailure(Exception exception) =>
+        exception is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException or Orleans.Storage.InconsistentStateException
+            || (exception is OrleansException && exception.InnerException is { } inner && IsTransientClusterFailure(inner));
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cluster unavailable ({Failure}) serving {Method} {Endpoint}")]
+    private partial void LogUnavailable(string failure, string method, string endpoint);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected error serving {Method} {Endpoint}")]
     private partial void LogUnexpected(Exception exception, string method, string endpoint);

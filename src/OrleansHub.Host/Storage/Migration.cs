@@ -9,7 +9,7 @@ namespace OrleansHub.Host.Storage;
 public sealed partial record Migration(int Version, string Name, string Sql)
 {
     /// <summary>SHA-256 of the file, recorded when applied so an edited migration is caught instead of silently skipped.</summary>
-    public string Checksum { get; } = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Sql)));
+    public string Checksum => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Sql)));
 
     /// <summary>Every migration embedded in this assembly, in version order.</summary>
     public static IReadOnlyList<Migration> LoadEmbedded()

@@ -1,0 +1,168 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using OrleansHub.Host.Tests.Infrastructure;
+
+namespace OrleansHub.Host.Tests.Cluster;
+
+/// <summary>
+/// One hub as an operator runs it: a separate OS process of the built host, on its own HTTP, silo and gateway
+/// ports, in PostgreSQL mode. Killing it is a real kill -9.
+/// </summary>
+public sealed class HubProcess : IAsyncDisposable
+{
+    public const string OperatorKey = "test-operator-key-0123456789";
+
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
+
+    private HubProcess(Process process, int httpPort, int siloPort)
+    {
+        _process = process;
+        HttpPort = httpPort;
+        SiloPort = siloPort;
+        Client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromSeconds(30) }.WithBearer(OperatorKey);
+        process.OutputDataReceived += (_, e) => Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => Keep(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public int HttpPort { get; }
+
+    public int SiloPort { get; }
+
+    public HttpClient Client { get; }
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>What the process printed, for failure messages.</summary>
+    public string Output => string.Join('\n', _output);
+
+    /// <summary>Path of the host assembly built beside the tests.</summary>
+    public static string HostAssembly => Path.Combine(AppContext.BaseDirectory, "OrleansHub.Host.dll");
+
+    /// <summary>Starts a silo of cluster <paramref name="clusterId"/> and waits until it reports ready.</summary>
+    public static async Task<HubProcess> StartAsync(string connectionString, string clusterId, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var (httpPort, siloPort, gatewayPort) = (FreePort.Next(), FreePort.Next(), FreePort.Next());
+        var start = new ProcessStartInfo("dotnet", [HostAssembly])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        var environment = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{httpPort}",
+            ["DOTNET_ENVIRONMENT"] = "Production",
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["ConnectionStrings__Postgres"] = connectionString,
+            ["Hub__Operator__ApiKey"] = OperatorKey,
+            ["Hub__Cluster__ClusterId"] = clusterId,
+            ["Hub__Cluster__ServiceId"] = "orleanshub-tests",
+            ["Hub__Cluster__SiloPort"] = siloPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Hub__Cluster__GatewayPort"] = gatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Hub__Cluster__AdvertisedAddress"] = "127.0.0.1",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        var hub = new HubProcess(Process.Start(start)!, httpPort, siloPort);
+        await hub.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
+        return hub;
+    }
+
+    /// <summary>kill -9: no shutdown code runs, the silo just vanishes from the network.</summary>
+    public void Kill()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
+    /// <summary>SIGTERM, as an orchestrator sends it, then waits for the process to exit on its own.</summary>
+    public async Task StopGracefullyAsync(TimeSpan timeout)
+    {
+        using (var signal = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await signal.WaitForExitAsync();
+        }
+
+        using var cancellation = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cancellation.Token);
+    }
+
+    /// <summary>The membership table as this silo reports it: silo port to status.</summary>
+    public async Task<Dictionary<int, string>> GetSiloStatusesAsync()
+    {
+        var silos = await Client.GetFromJsonAsync<JsonElement>("/admin/cluster/silos");
+        return silos.EnumerateArray()
+            .GroupBy(s => int.Parse(s.GetProperty("address").GetString()!.Split(':', '@')[1], System.Globalization.CultureInfo.InvariantCulture))
+            // A restarted silo reuses its port with a new generation; the newest row speaks for the port.
+            .ToDictionary(g => g.Key, g => g.OrderBy(s => s.GetProperty("startedAt").GetDateTime()).Last().GetProperty("status").GetString()!);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private async Task WaitUntilReadyAsync(TimeSpan timeout)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < timeout)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"The hub exited with code {_process.ExitCode} before it was ready:\n{Output}");
+            }
+
+            try
+            {
+                using var response = await Client.GetAsync("/health/ready");
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(250);
+        }
+
+        throw new TimeoutException($"The hub was not ready within {timeout}:\n{Output}");
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        _output.Enqueue(line);
+        while (_output.Count > 400 && _output.TryDequeue(out _))
+        {
+        }
+    }
+}

@@ -1,0 +1,25 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using OrleansHub.Host.Tests.Infrastructure;
+
+namespace OrleansHub.Host.Tests.Embedded;
+
+/// <summary>
+/// The hub exactly as the README's run command starts it (no connection string), served by real Kestrel on
+/// ports of its own, so server limits (body size, headers) behave as in production.
+/// </summary>
+public sealed class EmbeddedHubFactory : WebApplicationFactory<Program>
+{
+    public EmbeddedHubFactory() => UseKestrel(0);
+
+    public const string DevelopmentKey = "dev-operator-key";
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("ConnectionStrings:Postgres", "");
+        builder.UseSetting("Hub:Cluster:SiloPort", FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("Hub:Cluster:GatewayPort", FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    public HttpClient CreateOperatorClient() => CreateClient().WithBearer(DevelopmentKey);
+}

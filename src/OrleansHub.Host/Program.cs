@@ -1,4 +1,6 @@
+using OrleansHub.Host.Cards;
 using OrleansHub.Host.Citizens;
+using OrleansHub.Host.Citizens.Import;
 using OrleansHub.Host.Cluster;
 using OrleansHub.Host.Demo;
 using OrleansHub.Host.Health;
@@ -14,6 +16,7 @@ if (args is ["migrate", .. var rest])
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddOrleansHub();
+builder.AddRegistry();
 builder.AddHubSecurity();
 builder.AddHubHealthChecks();
 builder.AddHubTelemetry();
@@ -25,6 +28,8 @@ app.UseHubApi();
 app.MapHubHealth();
 app.MapHubMetrics();
 app.MapCitizensApi();
+app.MapCitizenImportApi();
+app.MapCardsApi();
 app.MapClusterApi();
 
 app.LogStartupMode();

@@ -1,3 +1,5 @@
+using OrleansHub.Abstractions.Citizens;
+using OrleansHub.Grains.Citizens;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
@@ -19,13 +21,22 @@ public sealed class ClusterFixture : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddMemoryGrainStorage(GrainStorageNames.Registry);
+            silo.UseHubStorageSerializer();
             silo.Services.AddKeyedSingleton<TimeProvider>(HubClock.Key, Time);
+            silo.Services.Configure<FieldOwnership>(o => o.Owners[CitizenFieldNames.HealthInsuranceNumber] = TestSources.SocialSecurity);
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }
 
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
+}
+
+/// <summary>Source codes the tests use.</summary>
+public static class TestSources
+{
+    /// <summary>Owns the health-insurance number in the test cluster.</summary>
+    public const string SocialSecurity = "VSS";
 }
 
 [CollectionDefinition(Name)]

@@ -1,3 +1,5 @@
+using OrleansHub.Abstractions.Cards;
+
 namespace OrleansHub.Abstractions.Citizens;
 
 /// <summary>One citizen's record, keyed by the 12-digit personal ID number.</summary>
@@ -6,6 +8,18 @@ public interface ICitizenGrain : IGrainWithStringKey
     /// <summary>Returns the record, or null when the registry holds no record for this ID.</summary>
     Task<CitizenRecord?> GetAsync();
 
-    /// <summary>Creates or replaces the identity; with <paramref name="expectedVersion"/> only when the record is at that version.</summary>
-    Task<CitizenWriteResult> WriteIdentityAsync(CitizenIdentity identity, long? expectedVersion);
+    /// <summary>Applies a change to some fields after checking ownership, validation and the expected version.</summary>
+    Task<CitizenWriteResult> WriteAsync(CitizenWrite write);
+
+    /// <summary>Like <see cref="WriteAsync"/>, for bulk import: the activation is released afterwards so a large import keeps memory flat.</summary>
+    Task<CitizenWriteResult> ImportAsync(CitizenWrite write);
+
+    /// <summary>Returns up to <paramref name="limit"/> history entries older than <paramref name="beforeVersion"/> (newest first).</summary>
+    Task<HistoryPage> GetHistoryAsync(long? beforeVersion, int limit);
+
+    /// <summary>Records a newly issued card as the citizen's current one; refuses for unknown or deceased citizens.</summary>
+    Task<CardAttachResult> AttachCardAsync(CardSummary card);
+
+    /// <summary>Records that one of the citizen's cards was reported lost or revoked.</summary>
+    Task OnCardStatusChangedAsync(string cardNumber, CardStatus status);
 }

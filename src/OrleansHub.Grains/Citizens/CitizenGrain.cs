@@ -1,45 +1,199 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using OrleansHub.Abstractions.Cards;
 using OrleansHub.Abstractions.Citizens;
+using F = OrleansHub.Abstractions.Citizens.CitizenFieldNames;
 
 namespace OrleansHub.Grains.Citizens;
 
 /// <summary>Holds one citizen's record; every accepted change bumps the version and is persisted before it is acknowledged.</summary>
 public sealed class CitizenGrain(
     [PersistentState("citizen", GrainStorageNames.Registry)] IPersistentState<CitizenState> state,
+    IOptions<FieldOwnership> ownership,
     [FromKeyedServices(HubClock.Key)] TimeProvider time) : Grain, ICitizenGrain
 {
+    private const int MaxHistoryPage = 100;
+
+    // True once this activation served anything but an import: a bulk import then leaves it in memory.
+    private bool _inUse;
+
     private PersonalId Id => PersonalId.Parse(this.GetPrimaryKeyString());
 
-    public Task<CitizenRecord?> GetAsync() => Task.FromResult(Snapshot());
+    private DateOnly Today => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
 
-    public async Task<CitizenWriteResult> WriteIdentityAsync(CitizenIdentity identity, long? expectedVersion)
+    public Task<CitizenRecord?> GetAsync()
     {
-        if (expectedVersion is { } expected && expected != state.State.Version)
-        {
-            return CitizenWriteResult.Stale(Snapshot());
-        }
-
-        var now = time.GetUtcNow();
-        var errors = CitizenValidator.Validate(Id, identity, DateOnly.FromDateTime(now.UtcDateTime));
-        if (errors.Count > 0)
-        {
-            return CitizenWriteResult.Rejected(errors);
-        }
-
-        // Re-sending the record as stored is not a change: no new version, nothing written.
-        if (identity == state.State.Identity)
-        {
-            return CitizenWriteResult.Applied(Snapshot()!, changed: false);
-        }
-
-        state.State.Identity = identity;
-        state.State.Version++;
-        state.State.UpdatedAt = now;
-        await state.WriteStateAsync();
-        return CitizenWriteResult.Applied(Snapshot()!, changed: true);
+        _inUse = true;
+        return Task.FromResult(Snapshot());
     }
 
-    private CitizenRecord? Snapshot() => state.State.Identity is { } identity
-        ? new CitizenRecord(Id, identity, state.State.Version, state.State.UpdatedAt)
-        : null;
+    public Task<CitizenWriteResult> WriteAsync(CitizenWrite write)
+    {
+        _inUse = true;
+        return ApplyAsync(write);
+    }
+
+    public async Task<CitizenWriteResult> ImportAsync(CitizenWrite write)
+    {
+        var result = await ApplyAsync(write);
+        if (!_inUse)
+        {
+            DeactivateOnIdle();
+        }
+
+        return result;
+    }
+
+    public Task<HistoryPage> GetHistoryAsync(long? beforeVersion, int limit)
+    {
+        _inUse = true;
+        var entries = state.State.History
+            .Where(e => beforeVersion is null || e.Version < beforeVersion)
+            .Reverse()
+            .Take(Math.Clamp(limit, 1, MaxHistoryPage))
+            .ToList();
+        var next = entries.Count > 0 && entries[^1].Version > 1 ? entries[^1].Version : (long?)null;
+        return Task.FromResult(new HistoryPage(entries, next));
+    }
+
+    // Card events are the hub talking to itself, not use of the record: they leave _inUse alone so imports stay flat.
+    public async Task<CardAttachResult> AttachCardAsync(CardSummary card)
+    {
+        if (!state.State.Exists)
+        {
+            return new(CardFailure.CitizenNotFound, null);
+        }
+
+        if (state.State.Text(F.DateOfDeath) is not null)
+        {
+            return new(CardFailure.CitizenDeceased, null);
+        }
+
+        var current = state.State.Text(F.CardNumber);
+        if (current == card.Number)
+        {
+            return new(CardFailure.None, null);
+        }
+
+        var sets = new Dictionary<string, (FieldInput, string)>(StringComparer.Ordinal)
+        {
+            [F.CardNumber] = (FieldInput.Of(card.Number), FieldOwnership.Hub),
+            [F.CardIssuedOn] = (FieldInput.Of(card.IssuedOn.ToString("yyyy-MM-dd", null)), FieldOwnership.Hub),
+            [F.CardIssuedBy] = (FieldInput.Of(card.IssuedBy), FieldOwnership.Hub),
+            [F.CardStatus] = (FieldInput.Of("valid"), FieldOwnership.Hub),
+            [F.EIdStatus] = (FieldInput.Of("active"), FieldOwnership.Hub),
+        };
+        var clears = new List<string>();
+        if (card.ExpiresOn is { } expires)
+        {
+            sets[F.CardExpiresOn] = (FieldInput.Of(expires.ToString("yyyy-MM-dd", null)), FieldOwnership.Hub);
+        }
+        else if (state.State.Fields.ContainsKey(F.CardExpiresOn))
+        {
+            clears.Add(F.CardExpiresOn);
+        }
+
+        await CommitAsync(new PlannedChange(sets, clears, ChangeKind.CardIssued), FieldOwnership.Hub);
+        return new(CardFailure.None, current);
+    }
+
+    public async Task OnCardStatusChangedAsync(string cardNumber, CardStatus status)
+    {
+        if (state.State.Text(F.CardNumber) != cardNumber || status is not (CardStatus.Lost or CardStatus.Revoked))
+        {
+            return;
+        }
+
+        var sets = new Dictionary<string, (FieldInput, string)>(StringComparer.Ordinal)
+        {
+            [F.CardStatus] = (FieldInput.Of(status == CardStatus.Lost ? "lost" : "revoked"), FieldOwnership.Hub),
+        };
+        if (status == CardStatus.Revoked)
+        {
+            sets[F.EIdStatus] = (FieldInput.Of("locked"), FieldOwnership.Hub);
+        }
+
+        if (sets.All(s => state.State.Fields.GetValueOrDefault(s.Key)?.Value.SameValueAs(s.Value.Item1) == true))
+        {
+            return;
+        }
+
+        await CommitAsync(new PlannedChange(sets, [], status == CardStatus.Lost ? ChangeKind.CardReportedLost : ChangeKind.CardRevoked), FieldOwnership.Hub);
+    }
+
+    private async Task<CitizenWriteResult> ApplyAsync(CitizenWrite write)
+    {
+        var (plan, failure, errors) = CitizenChange.Plan(Id, state.State, write, ownership.Value, Today);
+        if (plan is null)
+        {
+            return CitizenWriteResult.Refused(failure, errors, Snapshot());
+        }
+
+        if (plan.Sets.Count == 0 && plan.Clears.Count == 0)
+        {
+            return CitizenWriteResult.Applied(Snapshot()!, WriteEffect.Unchanged);
+        }
+
+        if (plan.RecordsDeath && state.State.Text(F.CardNumber) is { } card && state.State.Text(F.CardStatus) is "valid" or "lost")
+        {
+            // Revoke first: if the silo dies before the record is saved, a retry finds the card already revoked.
+            // The card grain does not call back for a death, so this cannot deadlock.
+            await GrainFactory.GetGrain<ICardGrain>(card).RevokeAsync(RevocationReason.Death);
+        }
+
+        var created = !state.State.Exists;
+        await CommitAsync(plan, write.Source);
+        return CitizenWriteResult.Applied(Snapshot()!, created ? WriteEffect.Created : WriteEffect.Updated);
+    }
+
+    private async Task CommitAsync(PlannedChange plan, string source)
+    {
+        var now = time.GetUtcNow();
+        foreach (var field in plan.Clears)
+        {
+            state.State.Fields.Remove(field);
+        }
+
+        foreach (var (field, (value, fieldSource)) in plan.Sets)
+        {
+            state.State.Fields[field] = new FieldValue(value, fieldSource, now);
+        }
+
+        if (state.State.Version == 0)
+        {
+            state.State.CreatedAt = now;
+        }
+
+        state.State.Version++;
+        state.State.UpdatedAt = now;
+        state.State.History.Add(new ChangeEntry(state.State.Version, now, source, plan.Kind, plan.ChangedFields));
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            // Memory now holds a change storage did not take: drop the activation so the next call reloads what is durable.
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+
+    private CitizenRecord? Snapshot()
+    {
+        if (!state.State.Exists)
+        {
+            return null;
+        }
+
+        var fields = new Dictionary<string, FieldValue>(state.State.Fields, StringComparer.Ordinal);
+        // Expiry is a matter of date, not of an event: a valid card past its expiry reads as expired.
+        if (fields.TryGetValue(F.CardStatus, out var cardStatus) && cardStatus.Value.Text == "valid" &&
+            state.State.Text(F.CardExpiresOn) is { } expires && CitizenValidator.TryParseDate(expires, out var expiresOn) && expiresOn < Today)
+        {
+            fields[F.CardStatus] = cardStatus with { Value = FieldInput.Of("expired") };
+        }
+
+        return new CitizenRecord(Id, fields, state.State.Version, state.State.CreatedAt, state.State.UpdatedAt);
+    }
 }

@@ -2,13 +2,22 @@ using OrleansHub.Abstractions.Citizens;
 
 namespace OrleansHub.Grains.Citizens;
 
-/// <summary>What a citizen grain persists. A null identity means the registry has no record for this ID.</summary>
+/// <summary>What a citizen grain persists. No fields means the registry has no record for this ID.</summary>
 [GenerateSerializer, Alias("hub.CitizenState")]
 public sealed class CitizenState
 {
-    [Id(0)] public CitizenIdentity? Identity { get; set; }
+    [Id(0)] public Dictionary<string, FieldValue> Fields { get; set; } = new(StringComparer.Ordinal);
 
     [Id(1)] public long Version { get; set; }
 
-    [Id(2)] public DateTimeOffset UpdatedAt { get; set; }
+    [Id(2)] public DateTimeOffset CreatedAt { get; set; }
+
+    [Id(3)] public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>Every accepted change, oldest first.</summary>
+    [Id(4)] public List<ChangeEntry> History { get; set; } = [];
+
+    public bool Exists => Fields.Count > 0;
+
+    public string? Text(string field) => Fields.TryGetValue(field, out var value) ? value.Value.Text : null;
 }

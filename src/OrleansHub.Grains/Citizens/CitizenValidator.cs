@@ -1,66 +1,151 @@
+using System.Globalization;
 using OrleansHub.Abstractions.Citizens;
+using F = OrleansHub.Abstractions.Citizens.CitizenFieldNames;
 
 namespace OrleansHub.Grains.Citizens;
 
-/// <summary>The registry's rules for a citizen's identity. Pure: every violation is listed, nothing is thrown.</summary>
+/// <summary>The registry's rules for a citizen record. Pure: every violation is listed, nothing is thrown, no value is echoed.</summary>
 public static class CitizenValidator
 {
-    public const int MaxNameLength = 100;
+    /// <summary>Checks one submitted value against its field's shape.</summary>
+    public static FieldError? CheckValue(string field, FieldInput input)
+    {
+        if (!FieldCatalog.Fields.TryGetValue(field, out var spec))
+        {
+            return new(field, "Not a field of a citizen record.");
+        }
 
-    /// <summary>Lists every rule <paramref name="identity"/> breaks for the citizen <paramref name="id"/> on <paramref name="today"/>.</summary>
-    public static IReadOnlyList<FieldError> Validate(PersonalId id, CitizenIdentity identity, DateOnly today)
+        if (input.IsClear)
+        {
+            return null;
+        }
+
+        if (spec.Kind == FieldKind.PatternList)
+        {
+            if (input.Items is null)
+            {
+                return new(field, "Must be a list of texts.");
+            }
+
+            if (input.Items.Count > spec.MaxItems)
+            {
+                return new(field, $"At most {spec.MaxItems} entries.");
+            }
+
+            return input.Items.Any(item => !spec.Pattern!.IsMatch(item)) || input.Items.Distinct(StringComparer.Ordinal).Count() != input.Items.Count
+                ? new(field, $"Each entry is {spec.PatternDescription}, without duplicates.")
+                : null;
+        }
+
+        if (input.Text is not { } text)
+        {
+            return new(field, "Must be a text, not a list.");
+        }
+
+        return spec.Kind switch
+        {
+            FieldKind.Name => CheckText(field, text, spec.MaxLength, IsNameCharacter, "letters (with diacritics), spaces, apostrophes, hyphens and dots"),
+            FieldKind.Address => CheckText(field, text, spec.MaxLength, IsAddressCharacter, "letters, digits, spaces and the punctuation , . / - ' ( ) #"),
+            FieldKind.Date => TryParseDate(text, out _) ? null : new(field, "Must be an ISO 8601 date such as 1990-05-17."),
+            FieldKind.Choice => spec.Choices!.Contains(text) ? null : new(field, $"Must be one of: {string.Join(", ", spec.Choices!)}."),
+            FieldKind.PersonalIdRef => PersonalId.TryParse(text, out _, out var error) ? null : new(field, error),
+            FieldKind.Province => Provinces.IsKnownCode(text) ? null : new(field, "Must be one of the 63 three-digit province codes."),
+            FieldKind.Pattern => spec.Pattern!.IsMatch(text) ? null : new(field, $"Must be {spec.PatternDescription}."),
+            _ => new(field, "Unsupported field kind."),
+        };
+    }
+
+    /// <summary>Checks a whole record (after a write is merged) for the rules that span fields.</summary>
+    public static IReadOnlyList<FieldError> CheckRecord(PersonalId id, IReadOnlyDictionary<string, FieldInput> fields, DateOnly today)
     {
         var errors = new List<FieldError>();
-
-        var name = identity.FullName;
-        if (string.IsNullOrWhiteSpace(name))
+        foreach (var required in FieldCatalog.Required)
         {
-            errors.Add(new("fullName", "The full name is required."));
-        }
-        else
-        {
-            if (name.Length > MaxNameLength)
+            if (!fields.ContainsKey(required))
             {
-                errors.Add(new("fullName", $"The full name is at most {MaxNameLength} characters."));
-            }
-
-            if (!IsPersonName(name))
-            {
-                errors.Add(new("fullName", "The full name may hold letters (with diacritics), spaces, apostrophes, hyphens and dots only."));
+                errors.Add(new(required, "Required: every record holds a full name, date of birth and sex."));
             }
         }
 
-        var sexKnown = Enum.IsDefined(identity.Sex);
-        if (!sexKnown)
+        var birth = DateOf(fields, F.DateOfBirth);
+        if (birth is { } born)
         {
-            errors.Add(new("sex", "Sex is 'Male' or 'Female'."));
+            if (born > today)
+            {
+                errors.Add(new(F.DateOfBirth, "The date of birth cannot be in the future."));
+            }
+            else if (born.Year < 1900)
+            {
+                errors.Add(new(F.DateOfBirth, "The date of birth is before 1900, which no ID number can encode."));
+            }
+            else if (Text(fields, F.Sex) is { } sexText && Enum.TryParse<Sex>(sexText, ignoreCase: true, out var sex) && !id.AgreesWith(born, sex))
+            {
+                errors.Add(new("id", "The ID number's century/sex digit and year digits disagree with the date of birth and sex."));
+            }
         }
 
-        var dateKnown = false;
-        if (identity.DateOfBirth > today)
+        foreach (var field in new[] { F.DateOfDeath, F.MissingSince })
         {
-            errors.Add(new("dateOfBirth", "The date of birth cannot be in the future."));
-        }
-        else if (identity.DateOfBirth.Year < 1900)
-        {
-            errors.Add(new("dateOfBirth", "The date of birth is before 1900, which no ID number can encode."));
-        }
-        else
-        {
-            dateKnown = true;
+            if (DateOf(fields, field) is { } date && (date > today || (birth is { } b && date < b)))
+            {
+                errors.Add(new(field, "Must fall between the date of birth and today."));
+            }
         }
 
-        // Only compare with the ID when both sides are meaningful, so one mistake is reported once.
-        if (dateKnown && sexKnown && !id.AgreesWith(identity.DateOfBirth, identity.Sex))
+        if (Text(fields, F.PlaceOfBirth) is { } place && place != id.ProvinceCode)
         {
-            errors.Add(new("id", "The ID number's century/sex digit and year digits disagree with the date of birth and sex."));
+            errors.Add(new(F.PlaceOfBirth, "Must equal the province code the ID number starts with."));
+        }
+
+        foreach (var link in FieldCatalog.FamilyLinks)
+        {
+            if (link != F.HeadOfHouseholdId && Text(fields, link) == id.Value)
+            {
+                errors.Add(new(link, "A citizen cannot be linked to themselves."));
+            }
+        }
+
+        if (Text(fields, F.FatherId) is { } father && father == Text(fields, F.MotherId))
+        {
+            errors.Add(new(F.MotherId, "Father and mother must be different people."));
         }
 
         return errors;
     }
 
-    // Letters in any script (Vietnamese diacritics are letters or combining marks) plus the separators names use.
-    private static bool IsPersonName(string name) =>
-        name.All(c => char.IsLetter(c) || c is ' ' or '\'' or '-' or '.' ||
-            char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.NonSpacingMark);
+    public static bool TryParseDate(string text, out DateOnly date) =>
+        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
+
+    private static string? Text(IReadOnlyDictionary<string, FieldInput> fields, string name) =>
+        fields.TryGetValue(name, out var value) ? value.Text : null;
+
+    private static DateOnly? DateOf(IReadOnlyDictionary<string, FieldInput> fields, string name) =>
+        Text(fields, name) is { } text && TryParseDate(text, out var date) ? date : null;
+
+    private static FieldError? CheckText(string field, string text, int maxLength, Func<char, bool> allowed, string allowedDescription)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return new(field, "Must not be empty; send null to clear the field.");
+        }
+
+        if (text.Length > maxLength)
+        {
+            return new(field, $"At most {maxLength} characters.");
+        }
+
+        if (text != text.Trim() || text.Contains("  ", StringComparison.Ordinal))
+        {
+            return new(field, "No leading, trailing or doubled spaces.");
+        }
+
+        return text.All(allowed) ? null : new(field, $"May hold {allowedDescription} only.");
+    }
+
+    // Vietnamese diacritics arrive precomposed (letters) or decomposed (combining marks); both are valid.
+    private static bool IsNameCharacter(char c) =>
+        char.IsLetter(c) || c is ' ' or '\'' or '-' or '.' || CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark;
+
+    private static bool IsAddressCharacter(char c) =>
+        IsNameCharacter(c) || char.IsAsciiDigit(c) || c is ',' or '/' or '(' or ')' or '#';
 }

@@ -1,29 +1,36 @@
+using System.IO.Pipelines;
+using OrleansHub.Host.Citizens.Import;
 using OrleansHub.Host.Hosting;
-using OrleansHub.Abstractions.Citizens;
 
 namespace OrleansHub.Host.Demo;
 
-/// <summary>Writes the demo citizens through the grains once the silo has started (embedded mode only).</summary>
-public sealed partial class DemoDataLoader(IGrainFactory grains, ILogger<DemoDataLoader> logger) : IHostedService
+/// <summary>
+/// Loads a small synthetic population in embedded mode, through the same import path an operator uses, so a newcomer
+/// can call the hub at once. The showcase citizens in <c>demo-citizens.ndjson</c> have fixed IDs the README uses.
+/// </summary>
+public sealed partial class DemoDataLoader(CitizenImporter importer, ILogger<DemoDataLoader> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        foreach (var (id, identity) in DemoCitizens.All)
+        await using var file = typeof(DemoDataLoader).Assembly.GetManifestResourceStream("Demo/demo-citizens.ndjson")!;
+        var rejected = 0;
+        var summary = await importer.RunAsync(ImportReaders.ReadNdjsonAsync(PipeReader.Create(file), cancellationToken), _ =>
         {
-            var result = await grains.GetGrain<ICitizenGrain>(id).WriteIdentityAsync(identity, expectedVersion: null);
-            if (result.Failure != CitizenWriteFailure.None)
-            {
-                throw new InvalidOperationException($"Demo citizen #{DemoCitizens.All.Count} is invalid: {result.Failure}.");
-            }
+            rejected++;
+            return Task.CompletedTask;
+        }, cancellationToken);
+        if (rejected > 0)
+        {
+            throw new InvalidOperationException($"{rejected} demo record(s) were rejected; the demo data no longer matches the registry's rules.");
         }
 
-        LogLoaded(DemoCitizens.All.Count);
+        LogLoaded(summary.Lines);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Loaded {Count} synthetic demo citizens")]
-    private partial void LogLoaded(int count);
+    private partial void LogLoaded(long count);
 }
 
 /// <summary>Registers the demo data loader in embedded mode only: a durable hub never gets synthetic people.</summary>

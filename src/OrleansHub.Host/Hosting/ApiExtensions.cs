@@ -25,6 +25,7 @@ public static class ApiExtensions
             // A misspelt or unexpected member is an error, not silently ignored: it would otherwise lose the caller's data.
             json.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
             json.RespectNullableAnnotations = true;
+            json.AllowDuplicateProperties = false;
             json.RespectRequiredConstructorParameters = true;
             json.NumberHandling = JsonNumberHandling.Strict;
             json.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));

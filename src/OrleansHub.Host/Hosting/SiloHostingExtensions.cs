@@ -37,6 +37,7 @@ public static class SiloHostingExtensions
         {
             silo.Configure<ClusterMembershipOptions>(configuration.GetSection($"{HubClusterOptions.Section}:Membership"));
             silo.Configure<SiloMessagingOptions>(configuration.GetSection($"{HubClusterOptions.Section}:Messaging"));
+            silo.UseHubStorageSerializer();
 
             if (mode == StorageMode.Embedded)
             {

@@ -11,10 +11,13 @@ public static class HubProblems
 
     /// <summary>A 400 listing every broken rule, each as <c>{ field, message }</c>.</summary>
     public static ProblemHttpResult Validation(IReadOnlyList<FieldError> errors) =>
-        Of(ProblemTypes.ValidationFailed, $"{errors.Count} validation rule(s) broken.", new Dictionary<string, object?>
-        {
-            ["errors"] = errors.Select(e => new { field = e.Field, message = e.Message }).ToArray(),
-        });
+        Of(ProblemTypes.ValidationFailed, $"{errors.Count} validation rule(s) broken.", ErrorList(errors));
+
+    /// <summary>The <c>errors</c> extension member: one <c>{ field, message }</c> per problem.</summary>
+    public static Dictionary<string, object?> ErrorList(IReadOnlyList<FieldError> errors) => new()
+    {
+        ["errors"] = errors.Select(e => new { field = e.Field, message = e.Message }).ToArray(),
+    };
 
     public static ProblemHttpResult Validation(string field, string message) => Validation([new FieldError(field, message)]);
 }

@@ -20,6 +20,12 @@ public static class ProblemTypes
     public static readonly ProblemType Forbidden = new("forbidden", StatusCodes.Status403Forbidden, "This credential may not do this",
         "The credential is valid but its role does not allow this operation.");
 
+    public static readonly ProblemType FieldNotOwned = new("field-not-owned", StatusCodes.Status403Forbidden, "The field belongs to another source",
+        "Each field has one owning source (the registry, or the agency that issues that document). The fields listed in `errors` are not yours to write. Nothing was changed.");
+
+    public static readonly ProblemType Conflict = new("conflict", StatusCodes.Status409Conflict, "The request conflicts with what the hub holds",
+        "For example a card number already issued with other details, or a card that can no longer change state. Nothing was changed.");
+
     public static readonly ProblemType NotFound = new("not-found", StatusCodes.Status404NotFound, "No such resource",
         "Nothing exists at this address, or the record asked for is not held by the hub.");
 
@@ -43,7 +49,7 @@ public static class ProblemTypes
 
     public static readonly IReadOnlyList<ProblemType> All =
     [
-        ValidationFailed, MalformedRequest, Unauthenticated, Forbidden, NotFound, MethodNotAllowed, VersionMismatch,
+        ValidationFailed, MalformedRequest, Unauthenticated, Forbidden, FieldNotOwned, NotFound, MethodNotAllowed, Conflict, VersionMismatch,
         PayloadTooLarge, UnsupportedMediaType, Unavailable, Internal,
     ];
 

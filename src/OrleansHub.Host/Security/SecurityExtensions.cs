@@ -1,4 +1,7 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
+using OrleansHub.Grains.Citizens;
 using OrleansHub.Host.Hosting;
 
 namespace OrleansHub.Host.Security;
@@ -6,26 +9,55 @@ namespace OrleansHub.Host.Security;
 /// <summary>Authentication and authorization wiring. Every endpoint needs a credential unless it opts out.</summary>
 public static class SecurityExtensions
 {
+    private const int MinimumKeyLength = 16;
+
     public static WebApplicationBuilder AddHubSecurity(this WebApplicationBuilder builder)
     {
         var embedded = builder.Configuration.GetStorageMode() == StorageMode.Embedded;
         builder.Services.AddOptions<OperatorOptions>()
             .BindConfiguration(OperatorOptions.Section)
             .PostConfigure(o => o.ApiKey = string.IsNullOrWhiteSpace(o.ApiKey) && embedded ? OperatorOptions.DevelopmentKey : o.ApiKey)
-            .Validate(o => !string.IsNullOrWhiteSpace(o.ApiKey) && o.ApiKey.Length >= 16,
-                "Hub:Operator:ApiKey must be set to a key of at least 16 characters when the hub runs on PostgreSQL.")
+            .Validate(o => embedded || o.ApiKey is { Length: >= MinimumKeyLength },
+                $"Hub:Operator:ApiKey must be set to a key of at least {MinimumKeyLength} characters when the hub runs on PostgreSQL.")
             .ValidateOnStart();
 
-        builder.Services.AddAuthentication(OperatorAuthenticationHandler.SchemeName)
-            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, OperatorAuthenticationHandler>(OperatorAuthenticationHandler.SchemeName, null);
+        // In embedded mode every field owner gets a development key so the README's provider calls work at once.
+        builder.Services.AddOptions<ProviderOptions>()
+            .BindConfiguration(ProviderOptions.Section)
+            .PostConfigure<IOptions<FieldOwnership>>((o, ownership) =>
+            {
+                if (!embedded)
+                {
+                    return;
+                }
+
+                foreach (var code in ownership.Value.Owners.Values.Distinct(StringComparer.Ordinal))
+                {
+                    var credential = o.Agencies.GetValueOrDefault(code) ?? new ProviderCredential();
+                    credential.ApiKey = string.IsNullOrWhiteSpace(credential.ApiKey) ? ProviderOptions.DevelopmentKey(code) : credential.ApiKey;
+                    o.Agencies[code] = credential;
+                }
+            })
+            .Validate(o => o.Agencies.Values.All(c => c.ApiKey is { Length: >= MinimumKeyLength } || embedded),
+                $"Every Hub:Providers:<code>:ApiKey must be at least {MinimumKeyLength} characters.")
+            .ValidateOnStart();
+
+        builder.Services.AddSingleton<AdminCredentials>();
+        builder.Services.AddAuthentication(AdminAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, AdminAuthenticationHandler>(AdminAuthenticationHandler.SchemeName, null);
         builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(Roles.OperatorPolicy, p => p.AddAuthenticationSchemes(OperatorAuthenticationHandler.SchemeName).RequireRole(Roles.Operator))
+            .AddPolicy(Roles.OperatorPolicy, p => p.RequireRole(Roles.Operator))
+            .AddPolicy(Roles.RegistryWriterPolicy, p => p.RequireRole(Roles.Operator, Roles.Provider))
             // Secure by default: an endpoint that forgets to declare its policy is closed, not open.
-            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
         return builder;
     }
 
     /// <summary>Whether the operator key in force is the built-in development key.</summary>
     public static bool UsesDevelopmentOperatorKey(this IServiceProvider services) =>
         services.GetRequiredService<IOptions<OperatorOptions>>().Value.ApiKey == OperatorOptions.DevelopmentKey;
+
+    /// <summary>The source the authenticated caller writes as.</summary>
+    public static string WriterSource(this HttpContext http) =>
+        http.User.FindFirst(HubClaims.Source)?.Value ?? throw new InvalidOperationException("The caller has no source claim.");
 }

@@ -7,8 +7,9 @@ public static class TelemetryExtensions
 {
     public static WebApplicationBuilder AddHubTelemetry(this WebApplicationBuilder builder)
     {
+        builder.Services.AddSingleton<HubInstruments>();
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter("Microsoft.Orleans", "Npgsql")
+            .AddMeter(HubInstruments.MeterName, "Microsoft.Orleans", "Npgsql")
             .AddAspNetCoreInstrumentation()
             .AddRuntimeInstrumentation()
             .AddPrometheusExporter());

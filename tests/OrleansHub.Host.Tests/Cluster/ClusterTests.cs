@@ -49,7 +49,7 @@ public sealed class ClusterTests(PostgresServer postgres)
             var response = await restarted.Client.GetAsync($"/admin/citizens/{id}");
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             var citizen = await response.ReadJsonAsync();
-            Assert.Equal("Đỗ Văn Bền Vững", citizen.GetProperty("fullName").GetString());
+            Assert.Equal("Đỗ Văn Bền Vững", citizen.GetProperty("fields").GetProperty("fullName").GetProperty("value").GetString());
             Assert.Equal(2, citizen.GetProperty("version").GetInt64());
         }
     }
@@ -102,7 +102,7 @@ public sealed class ClusterTests(PostgresServer postgres)
         foreach (var id in ids)
         {
             var response = await RetryUntilOkAsync(() => second.Client.GetAsync($"/admin/citizens/{id}"), TimeSpan.FromSeconds(30));
-            Assert.Equal("Trương Định", (await response.ReadJsonAsync()).GetProperty("fullName").GetString());
+            Assert.Equal("Trương Định", (await response.ReadJsonAsync()).GetProperty("fields").GetProperty("fullName").GetProperty("value").GetString());
         }
 
         Assert.True(sinceKill.Elapsed < TimeSpan.FromSeconds(60), $"Recovered after {sinceKill.Elapsed} (declared dead after {declaredDead}).");

@@ -17,11 +17,12 @@ public sealed class EmbeddedHubTests(EmbeddedHubFactory factory) : IClassFixture
         var response = await _operator.GetAsync("/admin/citizens/001090001234");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("\"1\"", response.Headers.ETag?.Tag);
-        var citizen = await response.ReadJsonAsync();
-        Assert.Equal("Nguyễn Văn An", citizen.GetProperty("fullName").GetString());
-        Assert.Equal("1990-03-15", citizen.GetProperty("dateOfBirth").GetString());
-        Assert.Equal("male", citizen.GetProperty("sex").GetString());
+        Assert.Equal("\"2\"", response.Headers.ETag?.Tag);
+        var fields = (await response.ReadJsonAsync()).GetProperty("fields");
+        Assert.Equal("Nguyễn Văn An", fields.GetProperty("fullName").GetProperty("value").GetString());
+        Assert.Equal("registry", fields.GetProperty("fullName").GetProperty("source").GetString());
+        Assert.Equal("VSS", fields.GetProperty("healthInsuranceNumber").GetProperty("source").GetString());
+        Assert.Equal("valid", fields.GetProperty("cardStatus").GetProperty("value").GetString());
     }
 
     [Fact]
@@ -79,7 +80,7 @@ public sealed class EmbeddedHubTests(EmbeddedHubFactory factory) : IClassFixture
     }
 
     [Fact]
-    public async Task PutCitizen_NewThenConditionalUpdate_VersionsAdvanceAndStaleIs412()
+    public async Task PatchCitizen_NewThenConditionalUpdate_VersionsAdvanceAndStaleIs412()
     {
         var id = TestIds.NewCitizen();
 
@@ -96,7 +97,7 @@ public sealed class EmbeddedHubTests(EmbeddedHubFactory factory) : IClassFixture
         Assert.Equal("/problems/version-mismatch", problem.GetProperty("type").GetString());
         Assert.Equal(2, problem.GetProperty("currentVersion").GetInt64());
         var current = await (await _operator.GetAsync($"/admin/citizens/{id}")).ReadJsonAsync();
-        Assert.Equal("Võ Văn Sáu", current.GetProperty("fullName").GetString());
+        Assert.Equal("Võ Văn Sáu", current.GetProperty("fields").GetProperty("fullName").GetProperty("value").GetString());
     }
 
     [Theory]
@@ -104,7 +105,7 @@ public sealed class EmbeddedHubTests(EmbeddedHubFactory factory) : IClassFixture
     [InlineData("1")]
     [InlineData("W/\"1\"")]
     [InlineData("\"one\"")]
-    public async Task PutCitizen_MalformedIfMatch_Is400AndChangesNothing(string ifMatch)
+    public async Task PatchCitizen_MalformedIfMatch_Is400AndChangesNothing(string ifMatch)
     {
         var id = TestIds.NewCitizen();
 
@@ -116,7 +117,7 @@ public sealed class EmbeddedHubTests(EmbeddedHubFactory factory) : IClassFixture
     }
 
     [Fact]
-    public async Task PutCitizen_SeveralBrokenRules_ListsEveryOne()
+    public async Task PatchCitizen_SeveralBrokenRules_ListsEveryOne()
     {
         var response = await _operator.PutCitizenAsync(TestIds.NewCitizen(), "Võ\u0001Sáu", "2999-01-01", TestIds.Sex);
 
@@ -127,7 +128,7 @@ public sealed class EmbeddedHubTests(EmbeddedHubFactory factory) : IClassFixture
     }
 
     [Fact]
-    public async Task PutCitizen_IdDisagreeingWithBirthYear_Is400OnId()
+    public async Task PatchCitizen_IdDisagreeingWithBirthYear_Is400OnId()
     {
         var response = await _operator.PutCitizenAsync(TestIds.NewCitizen(), "Võ Thị Sáu", "1991-04-12", TestIds.Sex);
 
@@ -136,42 +137,45 @@ public sealed class EmbeddedHubTests(EmbeddedHubFactory factory) : IClassFixture
     }
 
     [Theory]
-    [InlineData("{\"fullName\":\"Võ Sáu\",\"dateOfBirth\":\"1990-04-12\",\"sex\":\"male\",\"admin\":true}")]
-    [InlineData("{\"fullName\":\"Võ Sáu\",\"dateOfBirth\":\"1990-04-12\"}")]
-    [InlineData("{\"fullName\":null,\"dateOfBirth\":\"1990-04-12\",\"sex\":\"male\"}")]
-    [InlineData("{\"fullName\":42,\"dateOfBirth\":\"1990-04-12\",\"sex\":\"male\"}")]
-    [InlineData("{\"fullName\":\"Võ Sáu\",\"dateOfBirth\":\"12/04/1990\",\"sex\":\"male\"}")]
-    [InlineData("{\"fullName\":\"Võ Sáu\",\"dateOfBirth\":\"1990-04-12\",\"sex\":0}")]
-    [InlineData("{\"fullName\":\"Võ Sáu\",\"dateOfBirth\":\"1990-04-12\",\"sex\":\"other\"}")]
-    [InlineData("{\"fullName\":\"Võ Sáu\"")]
-    [InlineData("[]")]
-    [InlineData("")]
-    public async Task PutCitizen_MalformedBody_Is400AndChangesNothing(string body)
+    [InlineData("{\"fullName\":\"Võ Sáu\"", "/problems/malformed-request")]
+    [InlineData("{\"fullName\":\"Võ Sáu\",\"fullName\":\"Võ Sáu\",\"dateOfBirth\":\"1990-04-12\",\"sex\":\"male\"}", "/problems/malformed-request")]
+    [InlineData("", "/problems/malformed-request")]
+    [InlineData("[]", "/problems/validation-failed")]
+    [InlineData("{\"fullName\":\"Võ Sáu\",\"dateOfBirth\":\"1990-04-12\",\"sex\":\"male\",\"admin\":true}", "/problems/validation-failed")]
+    [InlineData("{\"fullName\":\"Võ Sáu\",\"dateOfBirth\":\"1990-04-12\",\"sex\":\"male\",\"isAdmin\":\"yes\"}", "/problems/validation-failed")]
+    [InlineData("{\"fullName\":\"Võ Sáu\",\"dateOfBirth\":\"1990-04-12\"}", "/problems/validation-failed")]
+    [InlineData("{\"fullName\":42,\"dateOfBirth\":\"1990-04-12\",\"sex\":\"male\"}", "/problems/validation-failed")]
+    [InlineData("{\"fullName\":{\"a\":1},\"dateOfBirth\":\"1990-04-12\",\"sex\":\"male\"}", "/problems/validation-failed")]
+    [InlineData("{\"fullName\":\"Võ Sáu\",\"dateOfBirth\":\"12/04/1990\",\"sex\":\"male\"}", "/problems/validation-failed")]
+    [InlineData("{\"fullName\":\"Võ Sáu\",\"dateOfBirth\":\"1990-04-12\",\"sex\":0}", "/problems/validation-failed")]
+    [InlineData("{\"fullName\":\"Võ Sáu\",\"dateOfBirth\":\"1990-04-12\",\"sex\":\"other\"}", "/problems/validation-failed")]
+    [InlineData("{\"fullName\":\"Võ Sáu\",\"dateOfBirth\":\"1990-04-12\",\"sex\":\"male\",\"cardStatus\":\"valid\"}", "/problems/field-not-owned")]
+    [InlineData("{\"fullName\":\"Võ Sáu\",\"dateOfBirth\":\"1990-04-12\",\"sex\":\"male\",\"taxCode\":\"8123456789\"}", "/problems/field-not-owned")]
+    public async Task PatchCitizen_BadBody_IsSpecific4xxAndChangesNothing(string body, string problemType)
     {
         var id = TestIds.NewCitizen();
 
-        var response = await _operator.PutAsync($"/admin/citizens/{id}", new StringContent(body, Encoding.UTF8, "application/json"));
+        var response = await _operator.PatchAsync($"/admin/citizens/{id}", new StringContent(body, Encoding.UTF8, "application/json"));
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("/problems/malformed-request", (await response.ReadProblemAsync()).GetProperty("type").GetString());
+        Assert.Equal(problemType, (await response.ReadProblemAsync()).GetProperty("type").GetString());
         Assert.Equal(HttpStatusCode.NotFound, (await _operator.GetAsync($"/admin/citizens/{id}")).StatusCode);
     }
 
     [Fact]
-    public async Task PutCitizen_NotJson_Is415()
+    public async Task PatchCitizen_NotJson_Is415()
     {
-        var response = await _operator.PutAsync($"/admin/citizens/{TestIds.NewCitizen()}", new StringContent("fullName=x", Encoding.UTF8, "application/x-www-form-urlencoded"));
+        var response = await _operator.PatchAsync($"/admin/citizens/{TestIds.NewCitizen()}", new StringContent("fullName=x", Encoding.UTF8, "application/x-www-form-urlencoded"));
 
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
         Assert.Equal("/problems/unsupported-media-type", (await response.ReadProblemAsync()).GetProperty("type").GetString());
     }
 
     [Fact]
-    public async Task PutCitizen_BodyOverLimit_Is413()
+    public async Task PatchCitizen_BodyOverLimit_Is413()
     {
         var huge = JsonSerializer.Serialize(new { fullName = new string('a', 2_000_000), dateOfBirth = TestIds.DateOfBirth, sex = TestIds.Sex });
 
-        var response = await _operator.PutAsync($"/admin/citizens/{TestIds.NewCitizen()}", new StringContent(huge, Encoding.UTF8, "application/json"));
+        var response = await _operator.PatchAsync($"/admin/citizens/{TestIds.NewCitizen()}", new StringContent(huge, Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Equal("/problems/payload-too-large", (await response.ReadProblemAsync()).GetProperty("type").GetString());
@@ -220,7 +224,7 @@ public sealed class EmbeddedHubTests(EmbeddedHubFactory factory) : IClassFixture
         var operations = document.GetProperty("paths").EnumerateObject()
             .SelectMany(p => p.Value.EnumerateObject().Select(o => o.Value.GetProperty("operationId").GetString()!))
             .Order().ToArray();
-        Assert.Equal(["GetCitizen", "GetSilos", "PutCitizen"], operations);
+        Assert.Equal(["CheckCard", "GetCitizen", "GetCitizenHistory", "GetSilos", "ImportCitizens", "IssueCard", "PatchCitizen", "ReportCardLost", "RevokeCard"], operations);
     }
 
     [Fact]

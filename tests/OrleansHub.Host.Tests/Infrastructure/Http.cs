@@ -13,11 +13,16 @@ public static class Http
         return client;
     }
 
-    public static Task<HttpResponseMessage> PutCitizenAsync(this HttpClient client, string id, string fullName, string dateOfBirth, string sex, string? ifMatch = null)
+    /// <summary>Creates a citizen with the three required fields (or changes them).</summary>
+    public static Task<HttpResponseMessage> PutCitizenAsync(this HttpClient client, string id, string fullName, string dateOfBirth, string sex, string? ifMatch = null) =>
+        client.PatchCitizenAsync(id, new { fullName, dateOfBirth, sex }, ifMatch);
+
+    /// <summary>PATCHes any fields of a citizen.</summary>
+    public static Task<HttpResponseMessage> PatchCitizenAsync(this HttpClient client, string id, object fields, string? ifMatch = null)
     {
-        var request = new HttpRequestMessage(HttpMethod.Put, $"/admin/citizens/{id}")
+        var request = new HttpRequestMessage(HttpMethod.Patch, $"/admin/citizens/{id}")
         {
-            Content = JsonContent.Create(new { fullName, dateOfBirth, sex }),
+            Content = JsonContent.Create(fields),
         };
         if (ifMatch is not null)
         {

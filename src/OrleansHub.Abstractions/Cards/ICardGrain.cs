@@ -1,0 +1,20 @@
+namespace OrleansHub.Abstractions.Cards;
+
+/// <summary>One chip ID card, keyed by its card number.</summary>
+public interface ICardGrain : IGrainWithStringKey
+{
+    /// <summary>Issues the card to a citizen; a newer card supersedes the citizen's previous one. Re-issuing the same details changes nothing.</summary>
+    Task<CardResult> IssueAsync(CardIssue issue);
+
+    /// <summary>Like <see cref="IssueAsync"/>, for bulk import: the activation is released afterwards so a large import keeps memory flat.</summary>
+    Task<CardResult> ImportAsync(CardIssue issue);
+
+    /// <summary>Answers valid / lost / revoked / expired / unknown as of now.</summary>
+    Task<CardCheck> CheckAsync();
+
+    /// <summary>Records that the holder reported the card lost.</summary>
+    Task<CardResult> ReportLostAsync();
+
+    /// <summary>Revokes the card for <paramref name="reason"/>; revoking a revoked card changes nothing.</summary>
+    Task<CardResult> RevokeAsync(RevocationReason reason);
+}

@@ -1,0 +1,136 @@
+using Microsoft.Extensions.DependencyInjection;
+using OrleansHub.Abstractions.Cards;
+using OrleansHub.Abstractions.Citizens;
+
+namespace OrleansHub.Grains.Cards;
+
+/// <summary>One chip ID card's lifecycle: issued, reported lost, revoked; expired by date.</summary>
+public sealed class CardGrain(
+    [PersistentState("card", GrainStorageNames.Registry)] IPersistentState<CardState> state,
+    [FromKeyedServices(HubClock.Key)] TimeProvider time) : Grain, ICardGrain
+{
+    // True once this activation served anything but an import.
+    private bool _inUse;
+
+    private string Number => this.GetPrimaryKeyString();
+
+    private DateOnly Today => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+
+    public Task<CardResult> IssueAsync(CardIssue issue)
+    {
+        _inUse = true;
+        return IssueCoreAsync(issue);
+    }
+
+    public async Task<CardResult> ImportAsync(CardIssue issue)
+    {
+        var result = await IssueCoreAsync(issue);
+        if (!_inUse)
+        {
+            DeactivateOnIdle();
+        }
+
+        return result;
+    }
+
+    private async Task<CardResult> IssueCoreAsync(CardIssue issue)
+    {
+        var errors = CardRules.Validate(issue, Today);
+        if (errors.Count > 0)
+        {
+            return Failed(CardFailure.Invalid, errors);
+        }
+
+        var card = new CardSummary(Number, issue.CitizenId, issue.IssuedOn, issue.ExpiresOn, issue.IssuedBy);
+        if (state.State.Card is { } existing)
+        {
+            return existing == card
+                ? new CardResult(Check(), CardFailure.None, [], Changed: false)
+                : Failed(CardFailure.Conflict, [new("number", "This card number was already issued with other details.")]);
+        }
+
+        var attached = await GrainFactory.GetGrain<ICitizenGrain>(issue.CitizenId.Value).AttachCardAsync(card);
+        if (attached.Failure != CardFailure.None)
+        {
+            return Failed(attached.Failure, [new("citizenId", attached.Failure == CardFailure.CitizenDeceased
+                ? "The citizen is recorded as deceased."
+                : "The registry holds no record for this citizen.")]);
+        }
+
+        state.State.Card = card;
+        await SetStatusAsync(CardStatus.Valid, RevocationReason.None);
+        if (attached.SupersededCardNumber is { } previous && previous != Number)
+        {
+            await GrainFactory.GetGrain<ICardGrain>(previous).RevokeAsync(RevocationReason.Superseded);
+        }
+
+        return new CardResult(Check(), CardFailure.None, [], Changed: true);
+    }
+
+    public Task<CardCheck> CheckAsync()
+    {
+        _inUse = true;
+        return Task.FromResult(Check());
+    }
+
+    public async Task<CardResult> ReportLostAsync()
+    {
+        _inUse = true;
+        switch (CardRules.StatusOn(state.State, Today))
+        {
+            case CardStatus.Unknown:
+                return Failed(CardFailure.NotFound, []);
+            case CardStatus.Lost:
+                return new CardResult(Check(), CardFailure.None, [], Changed: false);
+            case CardStatus.Revoked or CardStatus.Expired:
+                return Failed(CardFailure.NotActive, [new("number", "The card is revoked or expired; it can no longer be reported lost.")]);
+        }
+
+        await SetStatusAsync(CardStatus.Lost, RevocationReason.None);
+        await GrainFactory.GetGrain<ICitizenGrain>(state.State.Card!.CitizenId.Value).OnCardStatusChangedAsync(Number, CardStatus.Lost);
+        return new CardResult(Check(), CardFailure.None, [], Changed: true);
+    }
+
+    public async Task<CardResult> RevokeAsync(RevocationReason reason)
+    {
+        if (state.State.Card is null)
+        {
+            return Failed(CardFailure.NotFound, []);
+        }
+
+        if (state.State.Status == CardStatus.Revoked)
+        {
+            return new CardResult(Check(), CardFailure.None, [], Changed: false);
+        }
+
+        await SetStatusAsync(CardStatus.Revoked, reason);
+        // A death or a newer card is decided by the citizen grain itself, which is waiting on this call: calling it back would deadlock.
+        if (reason is not (RevocationReason.Death or RevocationReason.Superseded))
+        {
+            await GrainFactory.GetGrain<ICitizenGrain>(state.State.Card.CitizenId.Value).OnCardStatusChangedAsync(Number, CardStatus.Revoked);
+        }
+
+        return new CardResult(Check(), CardFailure.None, [], Changed: true);
+    }
+
+    private CardCheck Check() =>
+        new(Number, CardRules.StatusOn(state.State, Today), state.State.Reason, state.State.Card, state.State.StatusChangedAt);
+
+    private CardResult Failed(CardFailure failure, IReadOnlyList<FieldError> errors) => new(Check(), failure, errors, Changed: false);
+
+    private async Task SetStatusAsync(CardStatus status, RevocationReason reason)
+    {
+        state.State.Status = status;
+        state.State.Reason = reason;
+        state.State.StatusChangedAt = time.GetUtcNow();
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+}

@@ -1,0 +1,107 @@
+using OrleansHub.Abstractions.Citizens;
+using F = OrleansHub.Abstractions.Citizens.CitizenFieldNames;
+
+namespace OrleansHub.Grains.Citizens;
+
+/// <summary>A write that passed every check: the fields to set (with the source to credit) and the kind of change.</summary>
+public sealed record PlannedChange(IReadOnlyDictionary<string, (FieldInput Value, string Source)> Sets, IReadOnlyList<string> Clears, ChangeKind Kind)
+{
+    public IReadOnlyList<string> ChangedFields => [.. Sets.Keys.Concat(Clears).Order(StringComparer.Ordinal)];
+
+    /// <summary>Whether this change records a death, which invalidates the citizen's card.</summary>
+    public bool RecordsDeath => Kind == ChangeKind.DeathRecorded;
+}
+
+/// <summary>
+/// Decides what a write does to a record: ownership, shape, cross-field rules, versioning and the side effects a death
+/// implies. Pure, so every rule is tested without a cluster.
+/// </summary>
+public static class CitizenChange
+{
+    /// <summary>Plans <paramref name="write"/> against the stored fields, or returns why it must be refused.</summary>
+    public static (PlannedChange? Plan, CitizenWriteFailure Failure, IReadOnlyList<FieldError> Errors) Plan(
+        PersonalId id, CitizenState state, CitizenWrite write, FieldOwnership ownership, DateOnly today)
+    {
+        if ((write.CreateOnly && state.Exists) || (write.ExpectedVersion is { } expected && expected != state.Version))
+        {
+            return (null, CitizenWriteFailure.VersionMismatch, []);
+        }
+
+        if (write.Changes.Count == 0)
+        {
+            return (null, CitizenWriteFailure.Invalid, [new("fields", "The write names no field.")]);
+        }
+
+        var creditOwners = write.CreditOwners && write.Source == FieldOwnership.Registry;
+        var notOwned = write.Changes.Keys
+            .Where(field => FieldCatalog.Fields.TryGetValue(field, out var spec) && (spec.Internal || (!creditOwners && ownership.OwnerOf(field) != write.Source)))
+            .Select(field => new FieldError(field, FieldCatalog.Fields[field].Internal
+                ? "Set by the hub from card and death events; it cannot be written directly."
+                : "Owned by another source; only its owner may write it."))
+            .ToList();
+        if (notOwned.Count > 0)
+        {
+            return (null, CitizenWriteFailure.NotOwner, notOwned);
+        }
+
+        var shapeErrors = write.Changes.Select(c => CitizenValidator.CheckValue(c.Key, c.Value)).OfType<FieldError>().ToList();
+        if (!state.Exists && write.Source != FieldOwnership.Registry)
+        {
+            return (null, CitizenWriteFailure.NotFound, [new("id", "The registry holds no record for this ID; only the registry creates records.")]);
+        }
+
+        var sets = new Dictionary<string, (FieldInput, string)>(StringComparer.Ordinal);
+        var clears = new List<string>();
+        // Malformed values are left out of the merge so the record-wide rules can still report everything else at once.
+        foreach (var (field, value) in write.Changes.Where(c => shapeErrors.All(e => e.Field != c.Key)))
+        {
+            var stored = state.Fields.GetValueOrDefault(field);
+            if (value.IsClear)
+            {
+                if (stored is not null)
+                {
+                    clears.Add(field);
+                }
+            }
+            else if (stored is null || !stored.Value.SameValueAs(value))
+            {
+                sets[field] = (value, creditOwners ? ownership.OwnerOf(field) : write.Source);
+            }
+        }
+
+        var kind = !state.Exists ? ChangeKind.Created : ChangeKind.Updated;
+        if (sets.ContainsKey(F.DateOfDeath) && state.Text(F.DateOfDeath) is null)
+        {
+            kind = ChangeKind.DeathRecorded;
+            // Death invalidates the card and locks the e-ID account (Decree 69/2024) in the same version.
+            if (state.Text(F.CardStatus) is "valid" or "lost")
+            {
+                sets[F.CardStatus] = (FieldInput.Of("revoked"), FieldOwnership.Hub);
+            }
+
+            if (state.Text(F.EIdStatus) is null or "active")
+            {
+                sets[F.EIdStatus] = (FieldInput.Of("locked"), FieldOwnership.Hub);
+            }
+        }
+
+        var merged = state.Fields.ToDictionary(f => f.Key, f => f.Value.Value, StringComparer.Ordinal);
+        foreach (var field in clears)
+        {
+            merged.Remove(field);
+        }
+
+        foreach (var (field, (value, _)) in sets)
+        {
+            merged[field] = value;
+        }
+
+        var errors = shapeErrors.Concat(CitizenValidator.CheckRecord(id, merged, today).Where(e => shapeErrors.All(s => s.Field != e.Field))).ToList();
+        if (errors.Count > 0)
+        {
+            return (null, CitizenWriteFailure.Invalid, errors);
+        }
+
+        return (new PlannedChange(sets, clears, kind), CitizenWriteFailure.None, []);
+    }
+}

@@ -1,0 +1,74 @@
+using System.Text.Json;
+using OrleansHub.Abstractions.Citizens;
+
+namespace OrleansHub.Host.Citizens;
+
+/// <summary>Maps citizen fields between JSON and the grain's types: a string, a list of strings, or null to clear.</summary>
+public static class FieldJson
+{
+    /// <summary>Reads <c>{ "field": value, ... }</c>; every member that is not a string, a string list or null is an error.</summary>
+    public static (Dictionary<string, FieldInput> Changes, List<FieldError> Errors) ReadChanges(JsonElement body, Func<string, bool>? skip = null)
+    {
+        var changes = new Dictionary<string, FieldInput>(StringComparer.Ordinal);
+        var errors = new List<FieldError>();
+        if (body.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(new("$", "The body must be a JSON object of field names and values."));
+            return (changes, errors);
+        }
+
+        foreach (var member in body.EnumerateObject())
+        {
+            if (skip?.Invoke(member.Name) == true)
+            {
+                continue;
+            }
+
+            if (changes.ContainsKey(member.Name))
+            {
+                errors.Add(new(member.Name, "The field appears more than once."));
+                continue;
+            }
+
+            if (ReadValue(member.Value) is { } value)
+            {
+                changes[member.Name] = value;
+            }
+            else
+            {
+                errors.Add(new(member.Name, "Must be a string, a list of strings, or null to clear the field."));
+            }
+        }
+
+        return (changes, errors);
+    }
+
+    /// <summary>The JSON form of a stored value: a string, or an array for list fields.</summary>
+    public static object? WriteValue(FieldInput value) => (object?)value.Text ?? value.Items;
+
+    private static FieldInput? ReadValue(JsonElement value)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Null:
+                return FieldInput.Clear;
+            case JsonValueKind.String:
+                return FieldInput.Of(value.GetString()!);
+            case JsonValueKind.Array:
+                var items = new List<string>();
+                foreach (var item in value.EnumerateArray())
+                {
+                    if (item.ValueKind != JsonValueKind.String)
+                    {
+                        return null;
+                    }
+
+                    items.Add(item.GetString()!);
+                }
+
+                return FieldInput.OfItems(items);
+            default:
+                return null;
+        }
+    }
+}

@@ -49,6 +49,8 @@ public static class ImportReaders
                     yield return skippingLongLine ? TooLong(number) : Parse(number, buffer);
                 }
 
+                // Every ReadAsync must be answered by AdvanceTo, or Kestrel cannot drain the request afterwards.
+                body.AdvanceTo(buffer.End);
                 await body.CompleteAsync();
                 yield break;
             }

@@ -11,8 +11,11 @@ public interface ICitizenGrain : IGrainWithStringKey
     /// <summary>Applies a change to some fields after checking ownership, validation and the expected version.</summary>
     Task<CitizenWriteResult> WriteAsync(CitizenWrite write);
 
-    /// <summary>Like <see cref="WriteAsync"/>, for bulk import: the activation is released afterwards so a large import keeps memory flat.</summary>
-    Task<CitizenWriteResult> ImportAsync(CitizenWrite write);
+    /// <summary>
+    /// Like <see cref="WriteAsync"/>, for bulk import, optionally with the citizen's current card in the same version.
+    /// The activation is released afterwards so a large import keeps memory flat.
+    /// </summary>
+    Task<CitizenWriteResult> ImportAsync(CitizenWrite write, CardSummary? card);
 
     /// <summary>Returns up to <paramref name="limit"/> history entries older than <paramref name="beforeVersion"/> (newest first).</summary>
     Task<HistoryPage> GetHistoryAsync(long? beforeVersion, int limit);

@@ -16,15 +16,27 @@ public sealed class CardGrain(
 
     private DateOnly Today => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
 
-    public Task<CardResult> IssueAsync(CardIssue issue)
+    public async Task<CardResult> RecordImportedAsync(CardSummary card, bool holderDeceased)
     {
-        _inUse = true;
-        return IssueCoreAsync(issue);
-    }
+        var errors = CardRules.Validate(new CardIssue(card.CitizenId, card.IssuedOn, card.ExpiresOn, card.IssuedBy), Today);
+        CardResult result;
+        if (errors.Count > 0)
+        {
+            result = Failed(CardFailure.Invalid, errors);
+        }
+        else if (state.State.Card is { } existing)
+        {
+            result = existing == card
+                ? new CardResult(Check(), CardFailure.None, [], Changed: false)
+                : Failed(CardFailure.Conflict, [new("number", "This card number was already issued with other details.")]);
+        }
+        else
+        {
+            state.State.Card = card;
+            await SetStatusAsync(holderDeceased ? CardStatus.Revoked : CardStatus.Valid, holderDeceased ? RevocationReason.Death : RevocationReason.None);
+            result = new CardResult(Check(), CardFailure.None, [], Changed: true);
+        }
 
-    public async Task<CardResult> ImportAsync(CardIssue issue)
-    {
-        var result = await IssueCoreAsync(issue);
         if (!_inUse)
         {
             DeactivateOnIdle();
@@ -33,8 +45,9 @@ public sealed class CardGrain(
         return result;
     }
 
-    private async Task<CardResult> IssueCoreAsync(CardIssue issue)
+    public async Task<CardResult> IssueAsync(CardIssue issue)
     {
+        _inUse = true;
         var errors = CardRules.Validate(issue, Today);
         if (errors.Count > 0)
         {

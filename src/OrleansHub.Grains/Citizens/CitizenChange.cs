@@ -1,3 +1,4 @@
+using OrleansHub.Abstractions.Cards;
 using OrleansHub.Abstractions.Citizens;
 using F = OrleansHub.Abstractions.Citizens.CitizenFieldNames;
 
@@ -10,6 +11,31 @@ public sealed record PlannedChange(IReadOnlyDictionary<string, (FieldInput Value
 
     /// <summary>Whether this change records a death, which invalidates the citizen's card.</summary>
     public bool RecordsDeath => Kind == ChangeKind.DeathRecorded;
+
+    /// <summary>This change plus the fields that show <paramref name="card"/> as the citizen's current card.</summary>
+    public PlannedChange WithCard(CardSummary card, bool holderDeceased)
+    {
+        var sets = new Dictionary<string, (FieldInput Value, string Source)>(Sets, StringComparer.Ordinal)
+        {
+            [F.CardNumber] = (FieldInput.Of(card.Number), FieldOwnership.Hub),
+            [F.CardIssuedOn] = (FieldInput.Of(card.IssuedOn.ToString("yyyy-MM-dd", null)), FieldOwnership.Hub),
+            [F.CardIssuedBy] = (FieldInput.Of(card.IssuedBy), FieldOwnership.Hub),
+            [F.CardStatus] = (FieldInput.Of(holderDeceased ? "revoked" : "valid"), FieldOwnership.Hub),
+            [F.EIdStatus] = (FieldInput.Of(holderDeceased ? "locked" : "active"), FieldOwnership.Hub),
+        };
+        var clears = Clears.ToList();
+        if (card.ExpiresOn is { } expires)
+        {
+            sets[F.CardExpiresOn] = (FieldInput.Of(expires.ToString("yyyy-MM-dd", null)), FieldOwnership.Hub);
+        }
+        else
+        {
+            sets.Remove(F.CardExpiresOn);
+            clears.Add(F.CardExpiresOn);
+        }
+
+        return this with { Sets = sets, Clears = clears };
+    }
 }
 
 /// <summary>

@@ -30,12 +30,12 @@ public sealed class CitizenGrain(
     public Task<CitizenWriteResult> WriteAsync(CitizenWrite write)
     {
         _inUse = true;
-        return ApplyAsync(write);
+        return ApplyAsync(write, card: null);
     }
 
-    public async Task<CitizenWriteResult> ImportAsync(CitizenWrite write)
+    public async Task<CitizenWriteResult> ImportAsync(CitizenWrite write, CardSummary? card)
     {
-        var result = await ApplyAsync(write);
+        var result = await ApplyAsync(write, card);
         if (!_inUse)
         {
             DeactivateOnIdle();
@@ -75,25 +75,8 @@ public sealed class CitizenGrain(
             return new(CardFailure.None, null);
         }
 
-        var sets = new Dictionary<string, (FieldInput, string)>(StringComparer.Ordinal)
-        {
-            [F.CardNumber] = (FieldInput.Of(card.Number), FieldOwnership.Hub),
-            [F.CardIssuedOn] = (FieldInput.Of(card.IssuedOn.ToString("yyyy-MM-dd", null)), FieldOwnership.Hub),
-            [F.CardIssuedBy] = (FieldInput.Of(card.IssuedBy), FieldOwnership.Hub),
-            [F.CardStatus] = (FieldInput.Of("valid"), FieldOwnership.Hub),
-            [F.EIdStatus] = (FieldInput.Of("active"), FieldOwnership.Hub),
-        };
-        var clears = new List<string>();
-        if (card.ExpiresOn is { } expires)
-        {
-            sets[F.CardExpiresOn] = (FieldInput.Of(expires.ToString("yyyy-MM-dd", null)), FieldOwnership.Hub);
-        }
-        else if (state.State.Fields.ContainsKey(F.CardExpiresOn))
-        {
-            clears.Add(F.CardExpiresOn);
-        }
-
-        await CommitAsync(new PlannedChange(sets, clears, ChangeKind.CardIssued), FieldOwnership.Hub);
+        var empty = new PlannedChange(new Dictionary<string, (FieldInput, string)>(), [], ChangeKind.CardIssued);
+        await CommitAsync(empty.WithCard(card, holderDeceased: false), FieldOwnership.Hub);
         return new(CardFailure.None, current);
     }
 
@@ -121,7 +104,7 @@ public sealed class CitizenGrain(
         await CommitAsync(new PlannedChange(sets, [], status == CardStatus.Lost ? ChangeKind.CardReportedLost : ChangeKind.CardRevoked), FieldOwnership.Hub);
     }
 
-    private async Task<CitizenWriteResult> ApplyAsync(CitizenWrite write)
+    private async Task<CitizenWriteResult> ApplyAsync(CitizenWrite write, CardSummary? card)
     {
         var (plan, failure, errors) = CitizenChange.Plan(Id, state.State, write, ownership.Value, Today);
         if (plan is null)
@@ -129,20 +112,41 @@ public sealed class CitizenGrain(
             return CitizenWriteResult.Refused(failure, errors, Snapshot());
         }
 
+        string? superseded = null;
+        if (card is not null && card.Number != state.State.Text(F.CardNumber))
+        {
+            // The card grain records the card first (without calling back), so a retry after a crash finds it already there.
+            var deceased = plan.Sets.ContainsKey(F.DateOfDeath) || state.State.Text(F.DateOfDeath) is not null;
+            var recorded = await GrainFactory.GetGrain<ICardGrain>(card.Number).RecordImportedAsync(card, deceased);
+            if (recorded.Failure != CardFailure.None)
+            {
+                return CitizenWriteResult.Refused(CitizenWriteFailure.Invalid,
+                    [.. recorded.Errors.Select(e => e with { Field = "card." + e.Field }).DefaultIfEmpty(new FieldError("card", recorded.Failure.ToString()))], Snapshot());
+            }
+
+            superseded = state.State.Text(F.CardStatus) is "valid" or "lost" ? state.State.Text(F.CardNumber) : null;
+            plan = plan.WithCard(card, deceased);
+        }
+
         if (plan.Sets.Count == 0 && plan.Clears.Count == 0)
         {
             return CitizenWriteResult.Applied(Snapshot()!, WriteEffect.Unchanged);
         }
 
-        if (plan.RecordsDeath && state.State.Text(F.CardNumber) is { } card && state.State.Text(F.CardStatus) is "valid" or "lost")
+        if (plan.RecordsDeath && state.State.Text(F.CardNumber) is { } currentCard && state.State.Text(F.CardStatus) is "valid" or "lost")
         {
             // Revoke first: if the silo dies before the record is saved, a retry finds the card already revoked.
             // The card grain does not call back for a death, so this cannot deadlock.
-            await GrainFactory.GetGrain<ICardGrain>(card).RevokeAsync(RevocationReason.Death);
+            await GrainFactory.GetGrain<ICardGrain>(currentCard).RevokeAsync(RevocationReason.Death);
         }
 
         var created = !state.State.Exists;
         await CommitAsync(plan, write.Source);
+        if (superseded is not null)
+        {
+            await GrainFactory.GetGrain<ICardGrain>(superseded).RevokeAsync(RevocationReason.Superseded);
+        }
+
         return CitizenWriteResult.Applied(Snapshot()!, created ? WriteEffect.Created : WriteEffect.Updated);
     }
 

@@ -170,4 +170,47 @@ public sealed class CardGrainTests(ClusterFixture fixture)
         Assert.Equal((CardStatus.Revoked, RevocationReason.Death), (check.Status, check.Reason));
         Assert.Equal(CardFailure.CitizenDeceased, (await NewCard().Grain.IssueAsync(Issue(id))).Failure);
     }
+
+    [Fact]
+    public async Task Import_CitizenWithCard_RecordsBothInOneVersionAndRerunChangesNothing()
+    {
+        var id = TestIds.NewCitizen(1984, Sex.Female);
+        var citizen = fixture.Grains.GetGrain<ICitizenGrain>(id.Value);
+        var (number, card) = NewCard();
+        var summary = new CardSummary(number, id, new DateOnly(2021, 6, 1), new DateOnly(2044, 6, 1), Authority);
+        var write = new CitizenWrite(FieldOwnership.Registry, new Dictionary<string, FieldInput>
+        {
+            [F.FullName] = FieldInput.Of("Lê Thị Mai"),
+            [F.DateOfBirth] = FieldInput.Of("1984-06-01"),
+            [F.Sex] = FieldInput.Of("female"),
+        }, CreditOwners: true);
+
+        var first = await citizen.ImportAsync(write, summary);
+        var again = await citizen.ImportAsync(write, summary);
+
+        Assert.Equal((WriteEffect.Created, 1L), (first.Effect, first.Record!.Version));
+        Assert.Equal(WriteEffect.Unchanged, again.Effect);
+        Assert.Equal(number, first.Record.Text(F.CardNumber));
+        Assert.Equal(CardStatus.Valid, (await card.CheckAsync()).Status);
+    }
+
+    [Fact]
+    public async Task Import_DeceasedCitizenWithCard_RecordsTheCardRevoked()
+    {
+        var id = TestIds.NewCitizen(1984, Sex.Female);
+        var (number, card) = NewCard();
+        var write = new CitizenWrite(FieldOwnership.Registry, new Dictionary<string, FieldInput>
+        {
+            [F.FullName] = FieldInput.Of("Lê Thị Mai"),
+            [F.DateOfBirth] = FieldInput.Of("1984-06-01"),
+            [F.Sex] = FieldInput.Of("female"),
+            [F.DateOfDeath] = FieldInput.Of("2024-01-01"),
+        }, CreditOwners: true);
+
+        var result = await fixture.Grains.GetGrain<ICitizenGrain>(id.Value).ImportAsync(write, new CardSummary(number, id, new DateOnly(2021, 6, 1), null, Authority));
+
+        Assert.Equal("revoked", result.Record!.Text(F.CardStatus));
+        var check = await card.CheckAsync();
+        Assert.Equal((CardStatus.Revoked, RevocationReason.Death), (check.Status, check.Reason));
+    }
 }

@@ -105,7 +105,7 @@ public sealed class CitizenGrainTests(ClusterFixture fixture)
     {
         var grain = NewCitizen(out _);
 
-        var result = await grain.ImportAsync(Create() with { CreditOwners = true });
+        var result = await grain.ImportAsync(Create() with { CreditOwners = true }, card: null);
 
         Assert.Equal(WriteEffect.Created, result.Effect);
         Assert.Equal("Lê Thị Mai", (await grain.GetAsync())!.Text(F.FullName));

@@ -17,7 +17,7 @@ public sealed class EmbeddedHubTests(EmbeddedHubFactory factory) : IClassFixture
         var response = await _operator.GetAsync("/admin/citizens/001090001234");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("\"2\"", response.Headers.ETag?.Tag);
+        Assert.Equal("\"1\"", response.Headers.ETag?.Tag);
         var fields = (await response.ReadJsonAsync()).GetProperty("fields");
         Assert.Equal("Nguyễn Văn An", fields.GetProperty("fullName").GetProperty("value").GetString());
         Assert.Equal("registry", fields.GetProperty("fullName").GetProperty("source").GetString());

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Threading.Channels;
-using OrleansHub.Abstractions.Cards;
 using OrleansHub.Abstractions.Citizens;
 using OrleansHub.Grains.Citizens;
 using OrleansHub.Host.Telemetry;
@@ -87,30 +86,13 @@ public sealed partial class CitizenImporter(IGrainFactory grains, HubInstruments
         try
         {
             var write = new CitizenWrite(FieldOwnership.Registry, line.Changes, CreditOwners: true);
-            var result = await grains.GetGrain<ICitizenGrain>(id.Value).ImportAsync(write);
+            var result = await grains.GetGrain<ICitizenGrain>(id.Value).ImportAsync(write, line.Card);
             if (result.Failure != CitizenWriteFailure.None)
             {
                 return new ImportLineResult(line.Number, id.Value, WriteEffect.None, result.Errors.Count > 0 ? result.Errors : [new("$", result.Failure.ToString())]);
             }
 
-            var effect = result.Effect;
-            if (line.Card is { } card)
-            {
-                var issued = await grains.GetGrain<ICardGrain>(card.Number).ImportAsync(card.Issue);
-                if (issued.Failure != CardFailure.None)
-                {
-                    // The citizen's fields are stored; only the card is refused, and the report says so.
-                    return new ImportLineResult(line.Number, id.Value, effect,
-                        [.. issued.Errors.Select(e => e with { Field = "card." + e.Field }).DefaultIfEmpty(new FieldError("card", issued.Failure.ToString()))]);
-                }
-
-                if (issued.Changed && effect == WriteEffect.Unchanged)
-                {
-                    effect = WriteEffect.Updated;
-                }
-            }
-
-            return new ImportLineResult(line.Number, id.Value, effect, []);
+            return new ImportLineResult(line.Number, id.Value, result.Effect, []);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {

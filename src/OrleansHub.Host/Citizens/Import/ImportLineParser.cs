@@ -27,7 +27,7 @@ public static class ImportLineParser
 
         var id = line.TryGetProperty(IdMember, out var idValue) && idValue.ValueKind == JsonValueKind.String ? idValue.GetString() : null;
         var (changes, errors) = FieldJson.ReadChanges(line, name => name is IdMember or CardMember);
-        ImportCard? card = null;
+        CardSummary? card = null;
         if (line.TryGetProperty(CardMember, out var cardValue) && cardValue.ValueKind != JsonValueKind.Null)
         {
             card = cardValue.ValueKind == JsonValueKind.Object
@@ -69,7 +69,7 @@ public static class ImportLineParser
         return Build(number, id, changes, card, errors);
     }
 
-    private static ImportLine Build(long number, string? id, Dictionary<string, FieldInput> changes, ImportCard? card, List<FieldError> errors)
+    private static ImportLine Build(long number, string? id, Dictionary<string, FieldInput> changes, CardSummary? card, List<FieldError> errors)
     {
         if (!PersonalId.TryParse(id, out var personalId, out var idError))
         {
@@ -83,7 +83,7 @@ public static class ImportLineParser
             : new ImportLine(number, personalId, changes, card, []);
     }
 
-    private static ImportCard? ReadCard(string? number, string? issuedOn, string? expiresOn, string? issuedBy, string? citizenId, List<FieldError> errors, string prefix)
+    private static CardSummary? ReadCard(string? number, string? issuedOn, string? expiresOn, string? issuedBy, string? citizenId, List<FieldError> errors, string prefix)
     {
         var before = errors.Count;
         if (!CardRules.IsCardNumber(number))
@@ -110,7 +110,7 @@ public static class ImportLineParser
 
         return errors.Count > before || !PersonalId.TryParse(citizenId, out var holder, out _)
             ? null
-            : new ImportCard(number!, new CardIssue(holder.Value, issued!.Value, expires, issuedBy!));
+            : new CardSummary(number!, holder.Value, issued!.Value, expires, issuedBy!);
     }
 
     private static string? Member(JsonElement element, string name) =>
@@ -119,7 +119,7 @@ public static class ImportLineParser
     private static DateOnly? ParseDate(string? text) =>
         text is not null && DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? date : null;
 
-    private static ImportCard? Error(List<FieldError> errors, string field, string message)
+    private static CardSummary? Error(List<FieldError> errors, string field, string message)
     {
         errors.Add(new(field, message));
         return null;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using OrleansHub.Host.Problems;
+using OrleansHub.Host.Security;
 using Scalar.AspNetCore;
 
 namespace OrleansHub.Host.Hosting;
@@ -39,6 +40,8 @@ public static class ApiExtensions
 
     public static WebApplication UseHubApi(this WebApplication app)
     {
+        // Built now so a misconfigured credential stops the start-up instead of failing the first request.
+        app.Services.GetRequiredService<AdminCredentials>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();

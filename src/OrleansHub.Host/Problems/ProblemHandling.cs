@@ -72,7 +72,8 @@ internal sealed partial class HubExceptionHandler(IProblemDetailsService problem
         else
         {
             type = ProblemTypes.Internal;
-            LogUnexpected(exception, httpContext.Request.Method, httpContext.GetEndpoint()?.DisplayName ?? "(no endpoint)");
+            // Type and stack only: exception messages (Orleans' name grain keys, i.e. ID numbers) may carry personal data.
+            LogUnexpected(exception.GetType().FullName ?? "?", exception.StackTrace ?? "", httpContext.Request.Method, httpContext.GetEndpoint()?.DisplayName ?? "(no endpoint)");
         }
 
         httpContext.Response.StatusCode = type.Status;
@@ -91,6 +92,6 @@ internal sealed partial class HubExceptionHandler(IProblemDetailsService problem
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cluster unavailable ({Failure}) serving {Method} {Endpoint}")]
     private partial void LogUnavailable(string failure, string method, string endpoint);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected error serving {Method} {Endpoint}")]
-    private partial void LogUnexpected(Exception exception, string method, string endpoint);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected {Failure} serving {Method} {Endpoint} at {StackTrace}")]
+    private partial void LogUnexpected(string failure, string stackTrace, string method, string endpoint);
 }

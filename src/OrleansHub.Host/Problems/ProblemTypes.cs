@@ -49,7 +49,7 @@ public static class ProblemTypes
 
     public static readonly IReadOnlyList<ProblemType> All =
     [
-        ValidationFailed, MalformedRequest, Unauthenticated, Forbidden, FieldNotOwned, NotFound, MethodNotAllowed, Conflict, VersionMismatch,
+        MalformedRequest, ValidationFailed, Unauthenticated, Forbidden, FieldNotOwned, NotFound, MethodNotAllowed, Conflict, VersionMismatch,
         PayloadTooLarge, UnsupportedMediaType, Unavailable, Internal,
     ];
 

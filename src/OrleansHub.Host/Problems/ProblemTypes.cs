@@ -44,13 +44,39 @@ public static class ProblemTypes
     public static readonly ProblemType Unavailable = new("unavailable", StatusCodes.Status503ServiceUnavailable, "The hub cannot serve this now",
         "A dependency (the cluster or the database) is not answering. Retry later; nothing was changed.");
 
+    // Agency access: each denial reason has its own type so an agency's client can branch on it.
+    public static readonly ProblemType AgencySuspended = new("agency-suspended", StatusCodes.Status403Forbidden, "The agency is suspended",
+        "The operator has suspended this agency's access. Every request is refused (and audited) until it is reinstated.");
+
+    public static readonly ProblemType FieldNotInAgreement = new("field-not-in-agreement", StatusCodes.Status403Forbidden, "A field is outside the agency's agreement",
+        "The fields listed in `errors` are not in this agency's data-sharing agreement. Nothing was disclosed.");
+
+    public static readonly ProblemType PurposeNotInAgreement = new("purpose-not-in-agreement", StatusCodes.Status403Forbidden, "The purpose is outside the agency's agreement",
+        "The stated purpose is not one this agency's agreement allows. Nothing was disclosed.");
+
+    public static readonly ProblemType ConsentRequired = new("consent-required", StatusCodes.Status403Forbidden, "The citizen has not consented",
+        "This agency needs the citizen's consent for this purpose and these fields, and holds none that is in force. The answer does not say whether the citizen exists.");
+
+    public static readonly ProblemType ConsentExpired = new("consent-expired", StatusCodes.Status403Forbidden, "The citizen's consent has expired",
+        "The consent that covered this purpose is past its validity window. Ask the citizen for a new one.");
+
+    public static readonly ProblemType CitizenUnknown = new("citizen-unknown", StatusCodes.Status404NotFound, "No citizen with this ID number",
+        "The registry holds no record for this ID number. Only agencies that may see the record without consent are told this.");
+
+    public static readonly ProblemType BatchTooLarge = new("batch-too-large", StatusCodes.Status400BadRequest, "Too many items in one batch",
+        "A batch names more items than the documented limit. Split it. Nothing was disclosed.");
+
+    public static readonly ProblemType AuditUnavailable = new("audit-unavailable", StatusCodes.Status503ServiceUnavailable, "The decision could not be audited",
+        "Every answer is written to the audit log before it is sent; the log did not accept this one, so no data was sent. Retry later.");
+
     public static readonly ProblemType Internal = new("internal-error", StatusCodes.Status500InternalServerError, "Unexpected error",
         "Something failed that the hub did not expect. It is logged with the trace ID given here.");
 
     public static readonly IReadOnlyList<ProblemType> All =
     [
         MalformedRequest, ValidationFailed, Unauthenticated, Forbidden, FieldNotOwned, NotFound, MethodNotAllowed, Conflict, VersionMismatch,
-        PayloadTooLarge, UnsupportedMediaType, Unavailable, Internal,
+        PayloadTooLarge, UnsupportedMediaType, Unavailable, AgencySuspended, FieldNotInAgreement, PurposeNotInAgreement, ConsentRequired,
+        ConsentExpired, CitizenUnknown, BatchTooLarge, AuditUnavailable, Internal,
     ];
 
     /// <summary>The documented type for a bare status code (used when the framework answers on its own).</summary>

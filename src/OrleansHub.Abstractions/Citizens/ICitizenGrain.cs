@@ -1,4 +1,5 @@
 using OrleansHub.Abstractions.Cards;
+using OrleansHub.Abstractions.Lookups;
 
 namespace OrleansHub.Abstractions.Citizens;
 
@@ -16,6 +17,12 @@ public interface ICitizenGrain : IGrainWithStringKey
     /// The activation is released afterwards so a large import keeps memory flat.
     /// </summary>
     Task<CitizenWriteResult> ImportAsync(CitizenWrite write, CardSummary? card);
+
+    /// <summary>Returns the requested fields the record holds, with provenance and the record version: what an agency was allowed to see.</summary>
+    Task<Disclosure> DiscloseAsync(IReadOnlyList<string> fields);
+
+    /// <summary>Compares claimed values with the stored ones and answers predicates, without returning any stored value.</summary>
+    Task<VerificationAnswer> VerifyAsync(VerificationQuestion question);
 
     /// <summary>Returns up to <paramref name="limit"/> history entries older than <paramref name="beforeVersion"/> (newest first).</summary>
     Task<HistoryPage> GetHistoryAsync(long? beforeVersion, int limit);

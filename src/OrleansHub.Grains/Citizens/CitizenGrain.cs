@@ -2,6 +2,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using OrleansHub.Abstractions.Cards;
 using OrleansHub.Abstractions.Citizens;
+using OrleansHub.Abstractions.Lookups;
+using OrleansHub.Grains.Lookups;
 using F = OrleansHub.Abstractions.Citizens.CitizenFieldNames;
 
 namespace OrleansHub.Grains.Citizens;
@@ -42,6 +44,26 @@ public sealed class CitizenGrain(
         }
 
         return result;
+    }
+
+    public Task<Disclosure> DiscloseAsync(IReadOnlyList<string> fields)
+    {
+        _inUse = true;
+        return Task.FromResult(state.State.Exists
+            ? new Disclosure(true, state.State.Version, RecordQuestions.Disclose(state.State.Fields, fields, Today))
+            : Disclosure.NotFound);
+    }
+
+    public Task<VerificationAnswer> VerifyAsync(VerificationQuestion question)
+    {
+        _inUse = true;
+        if (!state.State.Exists)
+        {
+            return Task.FromResult(VerificationAnswer.NotFound);
+        }
+
+        var (claims, predicates) = RecordQuestions.Verify(state.State.Fields, question, Today);
+        return Task.FromResult(new VerificationAnswer(true, state.State.Version, claims, predicates));
     }
 
     public Task<HistoryPage> GetHistoryAsync(long? beforeVersion, int limit)
@@ -191,11 +213,9 @@ public sealed class CitizenGrain(
         }
 
         var fields = new Dictionary<string, FieldValue>(state.State.Fields, StringComparer.Ordinal);
-        // Expiry is a matter of date, not of an event: a valid card past its expiry reads as expired.
-        if (fields.TryGetValue(F.CardStatus, out var cardStatus) && cardStatus.Value.Text == "valid" &&
-            state.State.Text(F.CardExpiresOn) is { } expires && CitizenValidator.TryParseDate(expires, out var expiresOn) && expiresOn < Today)
+        if (fields.TryGetValue(F.CardStatus, out var cardStatus) && RecordQuestions.CardStatusOn(fields, Today) is { } status && status != cardStatus.Value.Text)
         {
-            fields[F.CardStatus] = cardStatus with { Value = FieldInput.Of("expired") };
+            fields[F.CardStatus] = cardStatus with { Value = FieldInput.Of(status) };
         }
 
         return new CitizenRecord(Id, fields, state.State.Version, state.State.CreatedAt, state.State.UpdatedAt);

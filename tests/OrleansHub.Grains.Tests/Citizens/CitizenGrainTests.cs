@@ -128,4 +128,41 @@ public sealed class CitizenGrainTests(ClusterFixture fixture)
         Assert.Equal([5L, 4L, 3L, 2L, 1L], first.Entries.Concat(second.Entries).Concat(third.Entries).Select(e => e.Version));
         Assert.Null(third.NextBeforeVersion);
     }
+
+    [Fact]
+    public async Task Disclose_HeldAndUnheldFields_ReturnsHeldOnesWithVersion()
+    {
+        var grain = NewCitizen(out _);
+        await grain.WriteAsync(Create());
+
+        var disclosure = await grain.DiscloseAsync([F.FullName, F.TaxCode]);
+
+        Assert.True(disclosure.Found);
+        Assert.Equal(1, disclosure.Version);
+        Assert.Equal([F.FullName], disclosure.Fields.Keys);
+    }
+
+    [Fact]
+    public async Task Disclose_UnknownCitizen_IsNotFound() => Assert.False((await NewCitizen(out _).DiscloseAsync([F.FullName])).Found);
+
+    [Fact]
+    public async Task Verify_ClaimsAndPredicates_AnswersWithoutValues()
+    {
+        var grain = NewCitizen(out _);
+        await grain.WriteAsync(Create());
+
+        var answer = await grain.VerifyAsync(new(
+            new Dictionary<string, string> { [F.FullName] = "lê thị mai", [F.DateOfBirth] = "1984-06-02" },
+            new(IsAlive: true, MinimumAge: 18)));
+
+        Assert.True(answer.Found);
+        Assert.True(answer.Claims[F.FullName]);
+        Assert.False(answer.Claims[F.DateOfBirth]);
+        Assert.True(answer.Predicates["isAlive"]);
+        Assert.True(answer.Predicates["minimumAge"]);
+    }
+
+    [Fact]
+    public async Task Verify_UnknownCitizen_IsNotFound() =>
+        Assert.False((await NewCitizen(out _).VerifyAsync(new(new Dictionary<string, string>(), new(IsAlive: true)))).Found);
 }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics;
+using OrleansHub.Host.Audit;
 
 namespace OrleansHub.Host.Problems;
 
@@ -62,6 +63,13 @@ internal sealed partial class HubExceptionHandler(IProblemDetailsService problem
                 ? $"The body is not valid JSON of the expected shape (at {json.Path ?? "$"})."
                 : badRequest.Message;
         }
+        else if (exception is AuditUnavailableException)
+        {
+            // Audit before answer: the decision could not be recorded, so the data it covers is not sent.
+            type = ProblemTypes.AuditUnavailable;
+            httpContext.Response.Headers.RetryAfter = "1";
+            LogUnavailable(exception.GetType().Name, httpContext.Request.Method, httpContext.GetEndpoint()?.DisplayName ?? "(no endpoint)");
+        }
         else if (IsTransientClusterFailure(exception))
         {
             // A silo died or the cluster is reconfiguring: the call may succeed on retry once membership settles.
@@ -89,7 +97,7 @@ internal sealed partial class HubExceptionHandler(IProblemDetailsService problem
         exception is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException or Orleans.Storage.InconsistentStateException
             || (exception is OrleansException && exception.InnerException is { } inner && IsTransientClusterFailure(inner));
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Cluster unavailable ({Failure}) serving {Method} {Endpoint}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dependency unavailable ({Failure}) serving {Method} {Endpoint}")]
     private partial void LogUnavailable(string failure, string method, string endpoint);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected {Failure} serving {Method} {Endpoint} at {StackTrace}")]

@@ -12,9 +12,10 @@ namespace OrleansHub.Grains.Agencies;
 /// This silo's copy of every agency's policy and active key hashes: the hot path authenticates and authorizes agency
 /// requests from memory, without a grain call, so no single grain activation serves every request of an agency.
 /// <para>
-/// Loading: a miss loads from the agency grain once (concurrent misses share the load); "no such agency" is remembered
-/// for <see cref="AgencyDirectoryOptions.NegativeCacheDuration"/>, and once the catalog has been read, a code the catalog
-/// does not list is refused without any grain call, so garbage keys cannot hammer grains or storage.
+/// Loading: a miss loads from the agency grain once (concurrent misses share the load). "No such agency" is remembered
+/// for <see cref="AgencyDirectoryOptions.NegativeCacheDuration"/> (and dropped as soon as the catalog lists the code); while
+/// <see cref="AgencyDirectoryOptions.MaxNegativeEntries"/> such answers are remembered, a code the catalog does not list is
+/// refused without a grain call, so garbage keys cannot hammer grains or storage.
 /// </para>
 /// <para>
 /// Freshness: a background loop polls the agency catalog every <see cref="AgencyDirectoryOptions.RefreshInterval"/> for the
@@ -41,6 +42,7 @@ public sealed partial class AgencyDirectory : ILifecycleParticipant<ISiloLifecyc
     private long _generation;
     private volatile bool _catalogRead;
     private int _negativeEntries;
+    private int _disposed;
 
     public AgencyDirectory(
         IGrainFactory grains,
@@ -129,6 +131,12 @@ public sealed partial class AgencyDirectory : ILifecycleParticipant<ISiloLifecyc
 
     public void Dispose()
     {
+        // Registered under two service types, so the container disposes it twice.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         _stopping.Cancel();
         _stopping.Dispose();
     }
@@ -167,8 +175,12 @@ public sealed partial class AgencyDirectory : ILifecycleParticipant<ISiloLifecyc
             }
         }
 
-        // The catalog lists every agency ever registered: a code it does not list needs no grain call.
-        return _catalogRead && !_knownCodesBySpan.ContainsKey(code) ? Snapshot.Absent : null;
+        // Under a flood of made-up codes, once the negative cache is full: the catalog lists every agency registered up to
+        // the last poll, so a code it does not list is refused without a grain call. (Otherwise such a code is loaded, so an
+        // agency registered through another silo a moment ago is found before the next poll.)
+        return _catalogRead && Volatile.Read(ref _negativeEntries) >= _options.MaxNegativeEntries && !_knownCodesBySpan.ContainsKey(code)
+            ? Snapshot.Absent
+            : null;
     }
 
     private async Task<Snapshot> GetAsync(string code, CancellationToken ct)

@@ -79,9 +79,9 @@ public static partial class AgencyKeys
 
     private static readonly SearchValues<char> _secretCharacters = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
 
-    [GeneratedRegex("^[a-z0-9]{3,16}$")]
+    [GeneratedRegex("^[a-z0-9]{3,16}\\z")]
     private static partial Regex KeyId();
 
-    [GeneratedRegex("^[A-Z0-9]{2,16}$")]
+    [GeneratedRegex("^[A-Z0-9]{2,16}\\z")]
     private static partial Regex CodeSpan();
 }

@@ -107,9 +107,9 @@ public static partial class AgencyRules
         }
     }
 
-    [GeneratedRegex("^[A-Z0-9]{2,16}$")]
+    [GeneratedRegex("^[A-Z0-9]{2,16}\\z")]
     private static partial Regex Code();
 
-    [GeneratedRegex("^[a-z0-9-]{2,40}$")]
+    [GeneratedRegex("^[a-z0-9-]{2,40}\\z")]
     private static partial Regex Purpose();
 }

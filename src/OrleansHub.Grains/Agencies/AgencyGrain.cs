@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using OrleansHub.Abstractions.Agencies;
 using OrleansHub.Abstractions.Citizens;
 
@@ -8,9 +9,10 @@ namespace OrleansHub.Grains.Agencies;
 /// Holds one agency's agreement and keys. Every accepted change is persisted, then reported to the agency catalog so every
 /// silo's <see cref="AgencyDirectory"/> reloads it within a refresh interval.
 /// </summary>
-public sealed class AgencyGrain(
+public sealed partial class AgencyGrain(
     [PersistentState("agency", GrainStorageNames.Registry)] IPersistentState<AgencyState> state,
-    [FromKeyedServices(HubClock.Key)] TimeProvider time) : Grain, IAgencyGrain
+    [FromKeyedServices(HubClock.Key)] TimeProvider time,
+    ILogger<AgencyGrain> logger) : Grain, IAgencyGrain
 {
     /// <summary>Most keys an agency may hold that are neither revoked nor scheduled for revocation.</summary>
     public const int MaxActiveKeys = 5;
@@ -22,11 +24,22 @@ public sealed class AgencyGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         // Heals a catalog that missed a report (the call after a committed change failed): the catalog ignores a revision it has.
+        // Best effort: an unreachable catalog must not make the agency itself unreachable.
         if (State.Exists)
         {
-            await Catalog.RecordAsync(Code, State.Revision);
+            try
+            {
+                await Catalog.RecordAsync(Code, State.Revision);
+            }
+            catch (Exception e)
+            {
+                LogCatalogUnreachable(Code, e.GetType().Name);
+            }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Agency {Code} could not report its revision to the agency catalog ({Failure}); it will on its next change or activation")]
+    private partial void LogCatalogUnreachable(string code, string failure);
 
     private IAgencyCatalogGrain Catalog => GrainFactory.GetGrain<IAgencyCatalogGrain>(IAgencyCatalogGrain.Key);
 

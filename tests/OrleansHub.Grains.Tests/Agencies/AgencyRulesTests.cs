@@ -51,6 +51,14 @@ public sealed class AgencyRulesTests
     public void Validate_UnknownAndDuplicateFields_AreEachReportedByPosition() =>
         Assert.Equal(["fields[1]", "fields[3]"], FieldsIn(TestAgencies.Bank() with { Fields = [F.FullName, "salary", F.Sex, F.FullName] }));
 
+    [Fact]
+    public void Validate_NullFieldEntry_IsReportedByPosition() =>
+        Assert.Equal(["fields[1]"], FieldsIn(TestAgencies.Bank() with { Fields = [F.FullName, null!] }));
+
+    [Fact]
+    public void Validate_EveryCatalogueFieldIncludingHubSetOnes_IsAllowed() =>
+        Assert.Empty(FieldsIn(TestAgencies.StateBody() with { Fields = [.. OrleansHub.Grains.Citizens.FieldCatalog.Fields.Keys] }));
+
     [Theory]
     [InlineData("KYC")]
     [InlineData("k")]

@@ -237,7 +237,6 @@ public sealed partial class AgencyDirectory : ILifecycleParticipant<ISiloLifecyc
     private void Install(string code, Snapshot fresh)
     {
         var loaded = new Lazy<Task<Snapshot>>(Task.FromResult(fresh));
-        _ = loaded.Value;
         while (true)
         {
             if (!_entries.TryGetValue(code, out var current))
@@ -328,13 +327,24 @@ public sealed partial class AgencyDirectory : ILifecycleParticipant<ISiloLifecyc
     private void SweepExpiredAbsences()
     {
         var now = _timers.GetUtcNow();
+        var remembered = 0;
         foreach (var (code, entry) in _entries)
         {
-            if (entry.IsValueCreated && entry.Value.IsCompletedSuccessfully && entry.Value.Result is { Policy: null } absent && now >= absent.AbsentUntil)
+            if (entry.IsValueCreated && entry.Value.IsCompletedSuccessfully && entry.Value.Result is { Policy: null } absent)
             {
-                Forget(code, entry);
+                if (now >= absent.AbsentUntil)
+                {
+                    Forget(code, entry);
+                }
+                else
+                {
+                    remembered++;
+                }
             }
         }
+
+        // The count only bounds memory: resetting it to what is actually held corrects any drift from racing loads.
+        Volatile.Write(ref _negativeEntries, remembered);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not poll the agency catalog ({Failure}); cached agencies stay as they are until the next poll")]

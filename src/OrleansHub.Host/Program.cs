@@ -1,3 +1,4 @@
+using OrleansHub.Host.Agencies;
 using OrleansHub.Host.Cards;
 using OrleansHub.Host.Citizens;
 using OrleansHub.Host.Citizens.Import;
@@ -17,6 +18,7 @@ if (args is ["migrate", .. var rest])
 var builder = WebApplication.CreateBuilder(args);
 builder.AddOrleansHub();
 builder.AddRegistry();
+builder.AddAgencies();
 builder.AddHubSecurity();
 builder.AddHubHealthChecks();
 builder.AddHubTelemetry();
@@ -30,6 +32,8 @@ app.MapHubMetrics();
 app.MapCitizensApi();
 app.MapCitizenImportApi();
 app.MapCardsApi();
+app.MapAgenciesAdminApi();
+app.MapAgencyApi();
 app.MapClusterApi();
 
 app.LogStartupMode();

@@ -1,4 +1,5 @@
 using OrleansHub.Abstractions.Citizens;
+using OrleansHub.Grains.Agencies;
 using OrleansHub.Grains.Citizens;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -24,6 +25,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.UseHubStorageSerializer();
             silo.Services.AddKeyedSingleton<TimeProvider>(HubClock.Key, Time);
             silo.Services.Configure<FieldOwnership>(o => o.Owners[CitizenFieldNames.HealthInsuranceNumber] = TestSources.SocialSecurity);
+            silo.Services.AddAgencyDirectory();
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();

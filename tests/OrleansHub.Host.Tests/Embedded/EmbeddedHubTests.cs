@@ -224,7 +224,9 @@ public sealed class EmbeddedHubTests(EmbeddedHubFactory factory) : IClassFixture
         var operations = document.GetProperty("paths").EnumerateObject()
             .SelectMany(p => p.Value.EnumerateObject().Select(o => o.Value.GetProperty("operationId").GetString()!))
             .Order().ToArray();
-        Assert.Equal(["CheckCard", "GetCitizen", "GetCitizenHistory", "GetSilos", "ImportCitizens", "IssueCard", "PatchCitizen", "ReportCardLost", "RevokeCard"], operations);
+        Assert.Equal(
+            ["CheckCard", "GetAgency", "GetAgencyHistory", "GetAgencyKey", "GetCitizen", "GetCitizenHistory", "GetOwnAgency", "GetSilos", "ImportCitizens", "IssueAgencyKey", "IssueCard", "ListAgencies", "ListAgencyKeys", "PatchCitizen", "PutAgency", "ReportCardLost", "RevokeAgencyKey", "RevokeCard", "RotateAgencyKey"],
+            operations);
     }
 
     [Fact]

@@ -1,0 +1,398 @@
+using System.Collections.Concurrent;
+using System.Collections.Frozen;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OrleansHub.Abstractions.Agencies;
+
+namespace OrleansHub.Grains.Agencies;
+
+/// <summary>
+/// This silo's copy of every agency's policy and active key hashes: the hot path authenticates and authorizes agency
+/// requests from memory, without a grain call, so no single grain activation serves every request of an agency.
+/// <para>
+/// Loading: a miss loads from the agency grain once (concurrent misses share the load). "No such agency" is remembered
+/// for <see cref="AgencyDirectoryOptions.NegativeCacheDuration"/> (and dropped as soon as the catalog lists the code); while
+/// <see cref="AgencyDirectoryOptions.MaxNegativeEntries"/> such answers are remembered, a code the catalog does not list is
+/// refused without a grain call, so garbage keys cannot hammer grains or storage.
+/// </para>
+/// <para>
+/// Freshness: a background loop polls the agency catalog every <see cref="AgencyDirectoryOptions.RefreshInterval"/> for the
+/// agencies whose revision changed and reloads those it holds, so a key revoked or an agency suspended through any silo stops
+/// working on every silo within about one interval. Polling one catalog grain (one small call per silo per second) was chosen
+/// over pushing notifications to every silo: it needs no silo list, recovers by itself after a missed message or a restart,
+/// and bounds staleness the same way. The silo that served the change refreshes its copy at once (<see cref="RefreshAsync"/>).
+/// If a reload fails the entry is dropped, so the next request loads from the grain rather than trusting a stale copy.
+/// </para>
+/// </summary>
+public sealed partial class AgencyDirectory : ILifecycleParticipant<ISiloLifecycle>, IDisposable
+{
+    private readonly ConcurrentDictionary<string, Lazy<Task<Snapshot>>> _entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task<Snapshot>>>.AlternateLookup<ReadOnlySpan<char>> _entriesBySpan;
+    private readonly ConcurrentDictionary<string, byte> _knownCodes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte>.AlternateLookup<ReadOnlySpan<char>> _knownCodesBySpan;
+    private readonly IGrainFactory _grains;
+    private readonly TimeProvider _hubClock;
+    private readonly TimeProvider _timers;
+    private readonly AgencyDirectoryOptions _options;
+    private readonly ILogger<AgencyDirectory> _logger;
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _loop = Task.CompletedTask;
+    private long _generation;
+    private volatile bool _catalogRead;
+    private int _negativeEntries;
+    private int _disposed;
+
+    public AgencyDirectory(
+        IGrainFactory grains,
+        [FromKeyedServices(HubClock.Key)] TimeProvider hubClock,
+        TimeProvider timers,
+        IOptions<AgencyDirectoryOptions> options,
+        ILogger<AgencyDirectory> logger)
+    {
+        _grains = grains;
+        _hubClock = hubClock;
+        _timers = timers;
+        _options = options.Value;
+        _logger = logger;
+        _entriesBySpan = _entries.GetAlternateLookup<ReadOnlySpan<char>>();
+        _knownCodesBySpan = _knownCodes.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
+    /// <summary>The agency's current policy, or null when no agency is registered under <paramref name="code"/>.</summary>
+    public ValueTask<AgencyPolicy?> FindAsync(string code, CancellationToken ct = default)
+    {
+        if (TryGetCached(code) is { } cached)
+        {
+            return ValueTask.FromResult(cached.Policy);
+        }
+
+        return AgencyRules.IsCode(code) ? FindSlowAsync(code, ct) : ValueTask.FromResult<AgencyPolicy?>(null);
+    }
+
+    /// <summary>
+    /// Checks a presented key (<c>ohk_{CODE}_{keyId}_{secret}</c>) against the agency's active key hashes. A suspended
+    /// agency's valid key is <see cref="AgencyKeyStatus.Valid"/>: the endpoint refuses it and audits the refusal.
+    /// </summary>
+    public ValueTask<AgencyKeyCheck> AuthenticateAsync(string presentedKey, CancellationToken ct = default)
+    {
+        if (!AgencyKeys.TryParse(presentedKey, out var code, out _))
+        {
+            return ValueTask.FromResult(AgencyKeyCheck.Unknown);
+        }
+
+        return TryGetCached(code) is { } cached
+            ? ValueTask.FromResult(Check(cached, presentedKey))
+            : AuthenticateSlowAsync(presentedKey, code.ToString(), ct);
+    }
+
+    /// <summary>
+    /// Reloads one agency from its grain now; the admin API calls it after a change so this silo never lags. When the grain
+    /// cannot be reached the agency is dropped from the cache instead, so the next request loads it rather than trusting
+    /// a stale copy. Never throws for that.
+    /// </summary>
+    public async Task RefreshAsync(string code, CancellationToken ct = default)
+    {
+        if (!AgencyRules.IsCode(code))
+        {
+            return;
+        }
+
+        try
+        {
+            Install(code, await LoadAsync(code).WaitAsync(ct));
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            if (_entries.TryRemove(code, out var dropped))
+            {
+                ReleaseNegative(dropped);
+            }
+
+            LogReloadFailed(code, e.GetType().Name);
+        }
+    }
+
+    public void Participate(ISiloLifecycle lifecycle) =>
+        lifecycle.Subscribe(nameof(AgencyDirectory), ServiceLifecycleStage.Active, StartAsync, StopAsync);
+
+    private Task StartAsync(CancellationToken ct)
+    {
+        _loop = RefreshLoopAsync(_stopping.Token);
+        return Task.CompletedTask;
+    }
+
+    private async Task StopAsync(CancellationToken ct)
+    {
+        await _stopping.CancelAsync();
+        await _loop.WaitAsync(ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    public void Dispose()
+    {
+        // Registered under two service types, so the container disposes it twice.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        _stopping.Cancel();
+        _stopping.Dispose();
+    }
+
+    private async ValueTask<AgencyPolicy?> FindSlowAsync(string code, CancellationToken ct) => (await GetAsync(code, ct)).Policy;
+
+    private async ValueTask<AgencyKeyCheck> AuthenticateSlowAsync(string presentedKey, string code, CancellationToken ct) =>
+        Check(await GetAsync(code, ct), presentedKey);
+
+    private AgencyKeyCheck Check(Snapshot snapshot, string presentedKey)
+    {
+        if (snapshot.Policy is not { } policy)
+        {
+            return AgencyKeyCheck.Unknown;
+        }
+
+        AgencyKeys.TryParse(presentedKey, out _, out var keyId);
+        if (!snapshot.KeysById.TryGetValue(keyId, out var key) || !AgencyKeys.Matches(presentedKey, key.Sha256) ||
+            (key.RevokesAt is { } revokesAt && _hubClock.GetUtcNow() >= revokesAt))
+        {
+            return new AgencyKeyCheck(AgencyKeyStatus.Refused, policy, keyId.ToString());
+        }
+
+        return key.Valid;
+    }
+
+    /// <summary>The cached snapshot for <paramref name="code"/> when it can be answered from memory, else null.</summary>
+    private Snapshot? TryGetCached(ReadOnlySpan<char> code)
+    {
+        if (_entriesBySpan.TryGetValue(code, out var entry) && entry.IsValueCreated && entry.Value.IsCompletedSuccessfully)
+        {
+            var snapshot = entry.Value.Result;
+            if (snapshot.Policy is not null || _timers.GetUtcNow() < snapshot.AbsentUntil)
+            {
+                return snapshot;
+            }
+        }
+
+        // Under a flood of made-up codes, once the negative cache is full: the catalog lists every agency registered up to
+        // the last poll, so a code it does not list is refused without a grain call. (Otherwise such a code is loaded, so an
+        // agency registered through another silo a moment ago is found before the next poll.)
+        return _catalogRead && Volatile.Read(ref _negativeEntries) >= _options.MaxNegativeEntries && !_knownCodesBySpan.ContainsKey(code)
+            ? Snapshot.Absent
+            : null;
+    }
+
+    private async Task<Snapshot> GetAsync(string code, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var entry = _entries.GetOrAdd(code, static (c, self) => new Lazy<Task<Snapshot>>(() => self.LoadAsync(c)), this);
+            var stale = entry.IsValueCreated && (entry.Value.IsFaulted || entry.Value.IsCanceled ||
+                (entry.Value.IsCompletedSuccessfully && entry.Value.Result.Policy is null && _timers.GetUtcNow() >= entry.Value.Result.AbsentUntil));
+            if (stale && attempt < 3)
+            {
+                // A failed load whose waiters all gave up, or an expired "no such agency": load again.
+                Forget(code, entry);
+                continue;
+            }
+
+            try
+            {
+                return await entry.Value.WaitAsync(ct);
+            }
+            catch (Exception) when (!ct.IsCancellationRequested)
+            {
+                // A failed load is not cached: the next request tries the grain again.
+                Forget(code, entry);
+                throw;
+            }
+        }
+    }
+
+    private async Task<Snapshot> LoadAsync(string code)
+    {
+        var credentials = await _grains.GetGrain<IAgencyGrain>(code).GetCredentialsAsync();
+        if (credentials.Policy is null)
+        {
+            if (Interlocked.Increment(ref _negativeEntries) > _options.MaxNegativeEntries)
+            {
+                // Full: answered, not remembered.
+                Interlocked.Decrement(ref _negativeEntries);
+                return Snapshot.Absent;
+            }
+
+            return new Snapshot(null, credentials.Revision, FrozenDictionary<string, CachedKey>.Empty, _timers.GetUtcNow() + _options.NegativeCacheDuration);
+        }
+
+        _knownCodes.TryAdd(code, 0);
+        var keys = credentials.Keys.ToFrozenDictionary(
+            k => k.KeyId,
+            k => new CachedKey(k.Sha256, k.RevokesAt, new AgencyKeyCheck(AgencyKeyStatus.Valid, credentials.Policy, k.KeyId)),
+            StringComparer.Ordinal);
+        return new Snapshot(credentials.Policy, credentials.Revision, keys, DateTimeOffset.MaxValue);
+    }
+
+    /// <summary>Puts a freshly loaded snapshot in place unless a newer one is already there.</summary>
+    private void Install(string code, Snapshot fresh)
+    {
+        var loaded = new Lazy<Task<Snapshot>>(Task.FromResult(fresh));
+        while (true)
+        {
+            if (!_entries.TryGetValue(code, out var current))
+            {
+                if (_entries.TryAdd(code, loaded))
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            if (current.IsValueCreated && current.Value.IsCompletedSuccessfully && current.Value.Result.Revision > fresh.Revision)
+            {
+                ReleaseNegative(loaded);
+                return;
+            }
+
+            if (_entries.TryUpdate(code, loaded, current))
+            {
+                ReleaseNegative(current);
+                return;
+            }
+        }
+    }
+
+    private void Forget(string code, Lazy<Task<Snapshot>> entry)
+    {
+        if (_entries.TryRemove(new KeyValuePair<string, Lazy<Task<Snapshot>>>(code, entry)))
+        {
+            ReleaseNegative(entry);
+        }
+    }
+
+    private void ReleaseNegative(Lazy<Task<Snapshot>> entry)
+    {
+        if (entry.IsValueCreated && entry.Value.IsCompletedSuccessfully && entry.Value.Result is { Policy: null } absent && !ReferenceEquals(absent, Snapshot.Absent))
+        {
+            Interlocked.Decrement(ref _negativeEntries);
+        }
+    }
+
+    private async Task RefreshLoopAsync(CancellationToken stopping)
+    {
+        using var timer = new PeriodicTimer(_options.RefreshInterval, _timers);
+        try
+        {
+            do
+            {
+                try
+                {
+                    await PollCatalogAsync(stopping);
+                }
+                catch (Exception e) when (!stopping.IsCancellationRequested)
+                {
+                    LogPollFailed(e.GetType().Name);
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stopping));
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // The silo is stopping.
+        }
+    }
+
+    private async Task PollCatalogAsync(CancellationToken stopping)
+    {
+        var changes = await _grains.GetGrain<IAgencyCatalogGrain>(IAgencyCatalogGrain.Key).GetChangesAsync(Interlocked.Read(ref _generation)).WaitAsync(stopping);
+        foreach (var (code, revision) in changes.Changed)
+        {
+            _knownCodes.TryAdd(code, 0);
+            if (!_entries.TryGetValue(code, out var cached) ||
+                (cached.IsValueCreated && cached.Value.IsCompletedSuccessfully && cached.Value.Result.Revision >= revision))
+            {
+                continue;
+            }
+
+            await RefreshAsync(code, stopping);
+            LogReloaded(code, revision);
+        }
+
+        Interlocked.Exchange(ref _generation, changes.Generation);
+        _catalogRead = true;
+        SweepExpiredAbsences();
+    }
+
+    private void SweepExpiredAbsences()
+    {
+        var now = _timers.GetUtcNow();
+        var remembered = 0;
+        foreach (var (code, entry) in _entries)
+        {
+            if (entry.IsValueCreated && entry.Value.IsCompletedSuccessfully && entry.Value.Result is { Policy: null } absent)
+            {
+                if (now >= absent.AbsentUntil)
+                {
+                    Forget(code, entry);
+                }
+                else
+                {
+                    remembered++;
+                }
+            }
+        }
+
+        // The count only bounds memory: resetting it to what is actually held corrects any drift from racing loads.
+        Volatile.Write(ref _negativeEntries, remembered);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not poll the agency catalog ({Failure}); cached agencies stay as they are until the next poll")]
+    private partial void LogPollFailed(string failure);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Agency {Code} changed to revision {Revision}: refreshed")]
+    private partial void LogReloaded(string code, long revision);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not reload agency {Code} ({Failure}); dropped from the cache so the next request loads it")]
+    private partial void LogReloadFailed(string code, string failure);
+
+    /// <summary>One agency as this silo holds it. <see cref="Policy"/> null: no such agency (until <see cref="AbsentUntil"/>).</summary>
+    private sealed class Snapshot
+    {
+        public static readonly Snapshot Absent = new(null, 0, FrozenDictionary<string, CachedKey>.Empty, DateTimeOffset.MinValue);
+
+        public Snapshot(AgencyPolicy? policy, long revision, FrozenDictionary<string, CachedKey> keys, DateTimeOffset absentUntil)
+        {
+            Policy = policy;
+            Revision = revision;
+            KeysById = keys.GetAlternateLookup<ReadOnlySpan<char>>();
+            AbsentUntil = absentUntil;
+        }
+
+        public AgencyPolicy? Policy { get; }
+
+        public long Revision { get; }
+
+        public FrozenDictionary<string, CachedKey>.AlternateLookup<ReadOnlySpan<char>> KeysById { get; }
+
+        public DateTimeOffset AbsentUntil { get; }
+    }
+
+    /// <summary>One active key: its hash, when a rotation revokes it, and the answer to give when it matches.</summary>
+    private sealed record CachedKey(byte[] Sha256, DateTimeOffset? RevokesAt, AgencyKeyCheck Valid);
+}
+
+/// <summary>Registers the per-silo agency directory and its refresh loop.</summary>
+public static class AgencyDirectoryExtensions
+{
+    /// <summary>Adds <see cref="AgencyDirectory"/> as a singleton that starts polling the catalog when the silo becomes active.</summary>
+    public static IServiceCollection AddAgencyDirectory(this IServiceCollection services)
+    {
+        services.AddOptions<AgencyDirectoryOptions>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddKeyedSingleton(HubClock.Key, TimeProvider.System);
+        services.TryAddSingleton<AgencyDirectory>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<AgencyDirectory>());
+        return services;
+    }
+}

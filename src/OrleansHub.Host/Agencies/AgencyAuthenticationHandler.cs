@@ -1,0 +1,90 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+using OrleansHub.Grains.Agencies;
+using OrleansHub.Host.Problems;
+using OrleansHub.Host.Security;
+
+namespace OrleansHub.Host.Agencies;
+
+/// <summary>
+/// Authenticates agencies by their API key (<c>Authorization: Bearer ohk_...</c>) against this silo's
+/// <see cref="AgencyDirectory"/>: no grain call on the request path. A suspended agency's key still authenticates, so the
+/// endpoint can refuse the request with agency-suspended and audit it. The check is left on the request for endpoints
+/// and audit (<see cref="AgencyAuthentication.GetAgencyKeyCheck"/>), also when it failed.
+/// </summary>
+public sealed class AgencyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    AgencyDirectory directory,
+    IProblemDetailsService problems) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "Agency";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        if (!BearerToken.TryRead(Request, out var presented))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        var check = await directory.AuthenticateAsync(presented, Context.RequestAborted);
+        Context.Items[typeof(AgencyKeyCheck)] = check;
+        if (!check.IsValid)
+        {
+            return AuthenticateResult.Fail(check.Status == AgencyKeyStatus.Unknown ? "No agency holds this key." : "The agency key is wrong or revoked.");
+        }
+
+        var code = check.Policy!.Code;
+        var identity = new ClaimsIdentity(
+            [
+                new Claim(ClaimTypes.Role, Roles.Agency),
+                new Claim(ClaimTypes.Name, code),
+                new Claim(HubClaims.Agency, code),
+                new Claim(HubClaims.AgencyKeyId, check.KeyId!),
+            ],
+            SchemeName);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.Headers.WWWAuthenticate = "Bearer";
+        return WriteProblemAsync(ProblemTypes.Unauthenticated);
+    }
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) => WriteProblemAsync(ProblemTypes.Forbidden);
+
+    private async Task WriteProblemAsync(ProblemType type)
+    {
+        Response.StatusCode = type.Status;
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = Context,
+            ProblemDetails = { Type = type.Uri, Title = type.Title, Status = type.Status, Detail = type.Description },
+        });
+    }
+}
+
+/// <summary>Registers the agency authentication scheme and the <see cref="Roles.AgencyPolicy"/> policy.</summary>
+public static class AgencyAuthentication
+{
+    /// <summary>Adds scheme <c>Agency</c> (not the default: the admin scheme stays the default) and policy <see cref="Roles.AgencyPolicy"/>.</summary>
+    public static IServiceCollection AddAgencyAuthentication(this IServiceCollection services)
+    {
+        services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, AgencyAuthenticationHandler>(AgencyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Roles.AgencyPolicy, p => p.AddAuthenticationSchemes(AgencyAuthenticationHandler.SchemeName).RequireRole(Roles.Agency));
+        return services;
+    }
+
+    /// <summary>
+    /// The directory's verdict on the request's agency key, once the agency scheme has run: the policy of an authenticated
+    /// agency (no second lookup needed), or for a refused key the agency it named, for the audit record. Null when no key was sent.
+    /// </summary>
+    public static AgencyKeyCheck? GetAgencyKeyCheck(this HttpContext http) =>
+        http.Items.TryGetValue(typeof(AgencyKeyCheck), out var check) ? check as AgencyKeyCheck : null;
+}

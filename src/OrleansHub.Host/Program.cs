@@ -1,3 +1,4 @@
+using OrleansHub.Host.Audit;
 using OrleansHub.Host.Cards;
 using OrleansHub.Host.Citizens;
 using OrleansHub.Host.Citizens.Import;
@@ -14,9 +15,15 @@ if (args is ["migrate", .. var rest])
     return await MigrateCommand.RunAsync(rest);
 }
 
+if (args is ["audit", "verify", .. var verifyArgs])
+{
+    return await AuditVerifyCommand.RunAsync(verifyArgs);
+}
+
 var builder = WebApplication.CreateBuilder(args);
 builder.AddOrleansHub();
 builder.AddRegistry();
+builder.AddHubAudit();
 builder.AddHubSecurity();
 builder.AddHubHealthChecks();
 builder.AddHubTelemetry();

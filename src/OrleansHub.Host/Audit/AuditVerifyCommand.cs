@@ -18,6 +18,7 @@ public static class AuditVerifyCommand
             return 2;
         }
 
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddNpgsqlDataSource(builder.Configuration.GetPostgresConnectionString());
         builder.Services.AddSingleton<PostgresAuditStore>();
         builder.Services.AddSingleton(sp => new AuditVerifier(sp.GetRequiredService<PostgresAuditStore>()));

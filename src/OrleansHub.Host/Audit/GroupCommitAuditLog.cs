@@ -208,6 +208,11 @@ public sealed partial class GroupCommitAuditLog : IAuditLog, IHostedService, IAs
                 throw new ArgumentException($"Audit entry {i} lacks its operation, request ID or field list.", nameof(entries));
             }
 
+            if (entry.At.UtcDateTime.Year is < 2000 or > 9998)
+            {
+                throw new ArgumentException($"Audit entry {i} has a time outside the years 2000-9998.", nameof(entries));
+            }
+
             if (!Enum.IsDefined(entry.Outcome))
             {
                 throw new ArgumentException($"Audit entry {i} has an unknown outcome.", nameof(entries));

@@ -78,7 +78,7 @@ public abstract class AuditLogBehaviourTests
     }
 
     [Fact]
-    public async Task AppendAsync_EntryWithoutRequestId_IsRefusedAndOthersAreWritten()
+    public async Task AppendAsync_EntryTheDatabaseWouldRefuse_IsRefusedAloneAndOthersAreWritten()
     {
         await using var audit = await CreateAsync();
         await audit.StartAsync();
@@ -86,6 +86,7 @@ public abstract class AuditLogBehaviourTests
 
         await Assert.ThrowsAsync<ArgumentException>(() => audit.Log.AppendAsync([AuditEntries.New() with { RequestId = null! }]).AsTask());
         await Assert.ThrowsAsync<ArgumentException>(() => audit.Log.AppendAsync([AuditEntries.New() with { Purpose = "a\0b" }]).AsTask());
+        await Assert.ThrowsAsync<ArgumentException>(() => audit.Log.AppendAsync([AuditEntries.New(at: DateTimeOffset.MaxValue)]).AsTask());
         await audit.Log.AppendAsync([good]);
 
         Assert.NotNull(await audit.Reader.FindAsync(good.Id));

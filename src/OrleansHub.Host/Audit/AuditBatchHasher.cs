@@ -23,6 +23,7 @@ public sealed class AuditBatchHasher : IDisposable
 
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
+    private bool _open;
 
     /// <summary>The previous hash of a chain's first batch: 32 zero bytes.</summary>
     public static ReadOnlySpan<byte> Genesis => GenesisHash;
@@ -30,6 +31,13 @@ public sealed class AuditBatchHasher : IDisposable
     /// <summary>Starts a batch's hash.</summary>
     public void Begin(Guid chainId, long sequence, ReadOnlySpan<byte> previousHash, int entryCount)
     {
+        if (_open)
+        {
+            // The last batch was abandoned half-way: start from a clean hash.
+            _hash.GetHashAndReset();
+        }
+
+        _open = true;
         _buffer.ResetWrittenCount();
         Write(Magic);
         WriteGuid(chainId);
@@ -68,6 +76,7 @@ public sealed class AuditBatchHasher : IDisposable
     public byte[] Finish()
     {
         Drain();
+        _open = false;
         return _hash.GetHashAndReset();
     }
 

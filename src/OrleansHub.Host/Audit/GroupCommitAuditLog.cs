@@ -135,46 +135,46 @@ public sealed partial class GroupCommitAuditLog : IAuditLog, IHostedService, IAs
     private async Task FlushAsync()
     {
         var started = Stopwatch.GetTimestamp();
-        var succeeded = false;
-        var batch = Seal();
+        var sequence = _lastSequence + 1;
+        var chainId = ChainId;
         try
         {
+            var batch = Seal(sequence);
             await _store.WriteBatchAsync(batch, CancellationToken.None).ConfigureAwait(false);
-            succeeded = true;
-        }
-        catch (Exception exception)
-        {
-            LogBatchFailed(batch.ChainId, batch.Sequence, batch.Entries.Count, exception.GetType().Name, (exception as PostgresException)?.SqlState);
-            StartNewChain();
-            foreach (var waiter in _waiters)
-            {
-                waiter.TrySetException(new AuditUnavailableException("The audit log could not make this entry durable.", exception));
-            }
-        }
-
-        if (succeeded)
-        {
-            _lastSequence = batch.Sequence;
+            _lastSequence = sequence;
             _lastHash = batch.Hash;
             foreach (var waiter in _waiters)
             {
                 waiter.TrySetResult();
             }
-        }
 
-        _instruments.AuditFlushed(batch.Entries.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds, succeeded);
-        _waiters.Clear();
-        _entries.Clear();
+            _instruments.AuditFlushed(_entries.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds, succeeded: true);
+        }
+        catch (Exception exception)
+        {
+            LogBatchFailed(chainId, sequence, _entries.Count, exception.GetType().Name, (exception as PostgresException)?.SqlState);
+            StartNewChain();
+            foreach (var waiter in _waiters)
+            {
+                waiter.TrySetException(new AuditUnavailableException("The audit log could not make this entry durable.", exception));
+            }
+
+            _instruments.AuditFlushed(_entries.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds, succeeded: false);
+        }
+        finally
+        {
+            _waiters.Clear();
+            _entries.Clear();
+        }
     }
 
-    private AuditBatch Seal()
+    private AuditBatch Seal(long sequence)
     {
         foreach (var waiter in _waiters)
         {
             _entries.AddRange(waiter.Entries);
         }
 
-        var sequence = _lastSequence + 1;
         _hasher.Begin(ChainId, sequence, _lastHash, _entries.Count);
         var first = _entries[0].At;
         var last = first;

@@ -1,4 +1,5 @@
 using OrleansHub.Host.Agencies;
+using OrleansHub.Host.Audit;
 using OrleansHub.Host.Cards;
 using OrleansHub.Host.Citizens;
 using OrleansHub.Host.Citizens.Import;
@@ -15,10 +16,16 @@ if (args is ["migrate", .. var rest])
     return await MigrateCommand.RunAsync(rest);
 }
 
+if (args is ["audit", "verify", .. var verifyArgs])
+{
+    return await AuditVerifyCommand.RunAsync(verifyArgs);
+}
+
 var builder = WebApplication.CreateBuilder(args);
 builder.AddOrleansHub();
 builder.AddRegistry();
 builder.AddAgencies();
+builder.AddHubAudit();
 builder.AddHubSecurity();
 builder.AddHubHealthChecks();
 builder.AddHubTelemetry();

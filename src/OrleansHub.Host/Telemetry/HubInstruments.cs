@@ -11,13 +11,31 @@ public sealed class HubInstruments
     public const string MeterName = "OrleansHub";
 
     private readonly Counter<long> _importLines;
+    private readonly Histogram<int> _auditBatchSize;
+    private readonly Histogram<double> _auditFlushDuration;
 
     public HubInstruments(IMeterFactory meters)
     {
         var meter = meters.Create(MeterName);
         _importLines = meter.CreateCounter<long>("hub.registry.import.lines", unit: "{line}", description: "Bulk-import lines processed, by outcome.");
+        _auditBatchSize = meter.CreateHistogram<int>("hub.audit.batch.size", unit: "{entry}",
+            description: "Entries per audit group commit (one database transaction), by outcome.",
+            tags: null,
+            advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000] });
+        _auditFlushDuration = meter.CreateHistogram<double>("hub.audit.flush.duration", unit: "ms",
+            description: "Time to hash and write one audit batch, by outcome.",
+            tags: null,
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.25, 0.5, 1, 2, 3, 5, 7.5, 10, 15, 25, 50, 100, 250, 1_000] });
     }
 
     /// <summary>Counts one import line: created, updated, unchanged or rejected.</summary>
     public void ImportLine(string outcome) => _importLines.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+
+    /// <summary>Records one audit group commit: its size and how long hashing and writing it took.</summary>
+    public void AuditFlushed(int entries, double milliseconds, bool succeeded)
+    {
+        var outcome = new KeyValuePair<string, object?>("outcome", succeeded ? "written" : "failed");
+        _auditBatchSize.Record(entries, outcome);
+        _auditFlushDuration.Record(milliseconds, outcome);
+    }
 }

@@ -1,0 +1,17 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace OrleansHub.Host.Audit;
+
+/// <summary>Tuning of the group-commit audit writer, bound from <c>Hub:Audit</c>.</summary>
+public sealed class AuditOptions
+{
+    public const string Section = "Hub:Audit";
+
+    /// <summary>Most entries one database transaction carries (an append larger than this still goes in one batch).</summary>
+    [Range(1, 100_000)]
+    public int MaxBatchEntries { get; set; } = 2_000;
+
+    /// <summary>Appends that may wait for a batch before callers are slowed down (back-pressure, never dropped).</summary>
+    [Range(1, 10_000_000)]
+    public int QueueCapacity { get; set; } = 100_000;
+}

@@ -1,0 +1,264 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace OrleansHub.Host.Audit;
+
+/// <summary>
+/// Writes audit batches to PostgreSQL: the batch row, the chain head and the entries (binary COPY) in one transaction.
+/// Entries go to monthly partitions of <c>audit_log</c>, created here on first use under an advisory lock so silos
+/// racing for the same month do not fail. Also reads the chains back for <see cref="AuditVerifier"/>.
+/// </summary>
+public sealed class PostgresAuditStore(NpgsqlDataSource dataSource) : IAuditBatchStore, IAuditChainSource
+{
+    // Arbitrary, fixed, distinct from the migration runner's key; the month number is added to it.
+    private const long PartitionLockKey = 0x4F726C4175640000;
+
+    private const string Copy = """
+        COPY audit_log (id, at, agency_code, citizen_id, operation, purpose, fields, outcome, reason, fee_vnd, request_id,
+                        chain_id, batch_sequence, batch_position)
+        FROM STDIN (FORMAT BINARY)
+        """;
+
+    private const string InsertBatch = """
+        INSERT INTO audit_batches (chain_id, sequence, previous_hash, hash, entry_count, first_at, last_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7)
+        """;
+
+    private const string InsertHead = "INSERT INTO audit_chains (chain_id, last_sequence, last_hash) VALUES ($1, $2, $3)";
+
+    private const string AdvanceHead = """
+        UPDATE audit_chains SET last_sequence = $2, last_hash = $3, updated_at = now()
+        WHERE chain_id = $1 AND last_sequence = $2 - 1
+        """;
+
+    /// <summary>Months (year * 12 + month - 1, UTC) whose partition this process knows exists.</summary>
+    private readonly ConcurrentDictionary<int, bool> _partitions = new();
+
+    public async Task WriteBatchAsync(AuditBatch batch, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await EnsurePartitionsAsync(batch.Entries, cancellationToken).ConfigureAwait(false);
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (var links = new NpgsqlBatch(connection, transaction))
+            {
+                links.BatchCommands.Add(new NpgsqlBatchCommand(InsertBatch)
+                {
+                    Parameters =
+                    {
+                        new NpgsqlParameter<Guid> { TypedValue = batch.ChainId },
+                        new NpgsqlParameter<long> { TypedValue = batch.Sequence },
+                        new NpgsqlParameter<byte[]> { TypedValue = batch.PreviousHash },
+                        new NpgsqlParameter<byte[]> { TypedValue = batch.Hash },
+                        new NpgsqlParameter<int> { TypedValue = batch.Entries.Count },
+                        new NpgsqlParameter<DateTime> { TypedValue = batch.FirstAt.UtcDateTime },
+                        new NpgsqlParameter<DateTime> { TypedValue = batch.LastAt.UtcDateTime },
+                    },
+                });
+                links.BatchCommands.Add(new NpgsqlBatchCommand(batch.Sequence == 1 ? InsertHead : AdvanceHead)
+                {
+                    Parameters =
+                    {
+                        new NpgsqlParameter<Guid> { TypedValue = batch.ChainId },
+                        new NpgsqlParameter<long> { TypedValue = batch.Sequence },
+                        new NpgsqlParameter<byte[]> { TypedValue = batch.Hash },
+                    },
+                });
+                if (await links.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 2)
+                {
+                    throw new InvalidOperationException($"Audit chain {batch.ChainId} is not at batch {batch.Sequence - 1}; batch {batch.Sequence} was not written.");
+                }
+            }
+
+            await CopyEntriesAsync(connection, batch, cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // A partition may have been dropped behind this process's back: check them all again next time.
+            _partitions.Clear();
+            throw;
+        }
+    }
+
+    public async Task<IReadOnlyList<Guid>> ReadChainIdsAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT chain_id FROM audit_chains
+            UNION SELECT chain_id FROM audit_batches
+            UNION SELECT chain_id FROM audit_log
+            """);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var chains = new List<Guid>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            chains.Add(reader.GetGuid(0));
+        }
+
+        return chains;
+    }
+
+    public async Task<AuditChainHead?> ReadHeadAsync(Guid chainId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("SELECT last_sequence, last_hash FROM audit_chains WHERE chain_id = $1");
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = chainId });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+            ? new AuditChainHead(chainId, reader.GetInt64(0), reader.GetFieldValue<byte[]>(1))
+            : null;
+    }
+
+    public async IAsyncEnumerable<AuditBatchRecord> ReadBatchesAsync(Guid chainId, long lastSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT sequence, previous_hash, hash, entry_count FROM audit_batches
+            WHERE chain_id = $1 AND sequence <= $2 ORDER BY sequence
+            """);
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = chainId });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = lastSequence });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return new AuditBatchRecord(chainId, reader.GetInt64(0), reader.GetFieldValue<byte[]>(1), reader.GetFieldValue<byte[]>(2), reader.GetInt32(3));
+        }
+    }
+
+    public async IAsyncEnumerable<ChainedAuditEntry> ReadEntriesAsync(Guid chainId, long lastSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            SELECT batch_sequence, batch_position, {PostgresAuditRows.EntryColumns} FROM audit_log
+            WHERE chain_id = $1 AND batch_sequence <= $2 ORDER BY batch_sequence, batch_position
+            """);
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = chainId });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = lastSequence });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return new ChainedAuditEntry(reader.GetInt64(0), reader.GetInt32(1), PostgresAuditRows.Read(reader, first: 2));
+        }
+    }
+
+    public async Task<long> ReadLastBatchSequenceAsync(Guid chainId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT coalesce(greatest((SELECT max(sequence) FROM audit_batches WHERE chain_id = $1),
+                                     (SELECT max(batch_sequence) FROM audit_log WHERE chain_id = $1)), 0)
+            """);
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = chainId });
+        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    /// <summary>The partition's name for a month, e.g. <c>audit_log_y2026m01</c>.</summary>
+    public static string PartitionName(int year, int month) => string.Create(CultureInfo.InvariantCulture, $"audit_log_y{year:D4}m{month:D2}");
+
+    private static async Task CopyEntriesAsync(NpgsqlConnection connection, AuditBatch batch, CancellationToken cancellationToken)
+    {
+        await using var importer = await connection.BeginBinaryImportAsync(Copy, cancellationToken).ConfigureAwait(false);
+        var entries = batch.Entries;
+        for (var position = 0; position < entries.Count; position++)
+        {
+            var entry = entries[position];
+            await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
+            await importer.WriteAsync(entry.Id, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
+            await importer.WriteAsync(entry.At.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
+            await WriteTextAsync(importer, entry.AgencyCode, cancellationToken).ConfigureAwait(false);
+            await WriteTextAsync(importer, entry.CitizenId, cancellationToken).ConfigureAwait(false);
+            await importer.WriteAsync(entry.Operation, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+            await WriteTextAsync(importer, entry.Purpose, cancellationToken).ConfigureAwait(false);
+            await WriteFieldsAsync(importer, entry.Fields, cancellationToken).ConfigureAwait(false);
+            await importer.WriteAsync(PostgresAuditRows.ToText(entry.Outcome), NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+            await WriteTextAsync(importer, entry.Reason, cancellationToken).ConfigureAwait(false);
+            if (entry.FeeVnd is { } fee)
+            {
+                await importer.WriteAsync(fee, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await importer.WriteNullAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await importer.WriteAsync(entry.RequestId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+            await importer.WriteAsync(batch.ChainId, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
+            await importer.WriteAsync(batch.Sequence, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+            await importer.WriteAsync(position, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
+        }
+
+        await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static Task WriteTextAsync(NpgsqlBinaryImporter importer, string? value, CancellationToken cancellationToken) =>
+        value is null ? importer.WriteNullAsync(cancellationToken) : importer.WriteAsync(value, NpgsqlDbType.Text, cancellationToken);
+
+    private static Task WriteFieldsAsync(NpgsqlBinaryImporter importer, IReadOnlyList<string> fields, CancellationToken cancellationToken) => fields switch
+    {
+        string[] array => importer.WriteAsync(array, NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken),
+        List<string> list => importer.WriteAsync(list, NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken),
+        _ => importer.WriteAsync(fields.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken),
+    };
+
+    private async Task EnsurePartitionsAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken)
+    {
+        List<int>? missing = null;
+        var last = -1;
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var at = entries[i].At.UtcDateTime;
+            var month = (at.Year * 12) + at.Month - 1;
+            if (month == last)
+            {
+                continue;
+            }
+
+            last = month;
+            // The next month too, so the first batch after midnight on the 1st does not wait for DDL.
+            Need(month);
+            Need(month + 1);
+        }
+
+        if (missing is null)
+        {
+            return;
+        }
+
+        void Need(int month)
+        {
+            if (!_partitions.ContainsKey(month) && !(missing ??= []).Contains(month))
+            {
+                missing.Add(month);
+            }
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var month in missing)
+        {
+            await CreatePartitionAsync(connection, month, cancellationToken).ConfigureAwait(false);
+            _partitions[month] = true;
+        }
+    }
+
+    private static async Task CreatePartitionAsync(NpgsqlConnection connection, int month, CancellationToken cancellationToken)
+    {
+        var from = new DateTime(month / 12, (month % 12) + 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        var to = from.AddMonths(1);
+        var name = PartitionName(from.Year, from.Month);
+        // Identifiers and bounds are built from integers only: no caller text reaches this DDL.
+        var sql = string.Create(CultureInfo.InvariantCulture, $"""
+            SELECT pg_advisory_xact_lock({PartitionLockKey + month});
+            CREATE TABLE IF NOT EXISTS {name} PARTITION OF audit_log
+                FOR VALUES FROM ('{from:yyyy-MM-dd}T00:00:00Z') TO ('{to:yyyy-MM-dd}T00:00:00Z');
+            CREATE OR REPLACE TRIGGER {name}_no_truncate BEFORE TRUNCATE ON {name}
+                FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_change();
+            """);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var command = new NpgsqlCommand(sql, connection, transaction))
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

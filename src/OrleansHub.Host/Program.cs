@@ -2,10 +2,12 @@ using OrleansHub.Host.Cards;
 using OrleansHub.Host.Citizens;
 using OrleansHub.Host.Citizens.Import;
 using OrleansHub.Host.Cluster;
+using OrleansHub.Host.Consents;
 using OrleansHub.Host.Demo;
 using OrleansHub.Host.Health;
 using OrleansHub.Host.Hosting;
 using OrleansHub.Host.Security;
+using OrleansHub.Host.Security.Citizens;
 using OrleansHub.Host.Storage;
 using OrleansHub.Host.Telemetry;
 
@@ -31,6 +33,8 @@ app.MapCitizensApi();
 app.MapCitizenImportApi();
 app.MapCardsApi();
 app.MapClusterApi();
+app.MapCitizenSignIn();
+app.MapConsentsApi();
 
 app.LogStartupMode();
 await app.RunAsync();

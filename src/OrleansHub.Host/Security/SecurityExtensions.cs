@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 using OrleansHub.Grains.Citizens;
 using OrleansHub.Host.Hosting;
+using OrleansHub.Host.Security.Citizens;
 
 namespace OrleansHub.Host.Security;
 
@@ -50,6 +51,7 @@ public static class SecurityExtensions
             .AddPolicy(Roles.RegistryWriterPolicy, p => p.RequireRole(Roles.Operator, Roles.Provider))
             // Secure by default: an endpoint that forgets to declare its policy is closed, not open.
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        builder.AddCitizenAuthentication(embedded);
         return builder;
     }
 

@@ -224,7 +224,8 @@ public sealed class EmbeddedHubTests(EmbeddedHubFactory factory) : IClassFixture
         var operations = document.GetProperty("paths").EnumerateObject()
             .SelectMany(p => p.Value.EnumerateObject().Select(o => o.Value.GetProperty("operationId").GetString()!))
             .Order().ToArray();
-        Assert.Equal(["CheckCard", "GetCitizen", "GetCitizenHistory", "GetSilos", "ImportCitizens", "IssueCard", "PatchCitizen", "ReportCardLost", "RevokeCard"], operations);
+        Assert.Equal(["CheckCard", "GetCitizen", "GetCitizenHistory", "GetMyConsent", "GetSilos", "GrantConsent", "ImportCitizens", "IssueCard",
+            "IssueDevelopmentCitizenToken", "ListMyConsents", "PatchCitizen", "ReportCardLost", "RevokeCard", "RevokeConsent"], operations);
     }
 
     [Fact]

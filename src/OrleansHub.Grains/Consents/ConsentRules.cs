@@ -76,6 +76,13 @@ public static partial class ConsentRules
             return;
         }
 
+        // Without duplicates no list is longer than the catalogue; a longer one would only make the error list long.
+        if (fields.Count > FieldCatalog.Fields.Count)
+        {
+            errors.Add(new("fields", $"Can name at most the {FieldCatalog.Fields.Count} citizen fields, each once."));
+            return;
+        }
+
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < fields.Count; i++)
         {

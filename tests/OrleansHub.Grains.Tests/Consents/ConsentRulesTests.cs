@@ -1,4 +1,5 @@
 using OrleansHub.Abstractions.Consents;
+using OrleansHub.Grains.Citizens;
 using OrleansHub.Grains.Consents;
 using F = OrleansHub.Abstractions.Citizens.CitizenFieldNames;
 
@@ -68,6 +69,17 @@ public sealed class ConsentRulesTests
 
         Assert.Equal(["fields[1]", "fields[2]", "fields[3]"], errors.Select(e => e.Field));
         Assert.DoesNotContain(errors, e => e.Message.Contains("password", StringComparison.Ordinal) || e.Message.Contains("FullName", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_EveryFieldOnce_IsAccepted() => Assert.Empty(FieldsIn(Valid() with { Fields = [.. FieldCatalog.Fields.Keys] }));
+
+    [Fact]
+    public void Validate_MoreFieldsThanTheCatalogue_IsOneError()
+    {
+        var errors = ConsentRules.Validate(Valid() with { Fields = [.. Enumerable.Repeat("x", 10_000)] }, Now);
+
+        Assert.Equal("fields", Assert.Single(errors).Field);
     }
 
     [Fact]

@@ -4,10 +4,12 @@ using OrleansHub.Host.Cards;
 using OrleansHub.Host.Citizens;
 using OrleansHub.Host.Citizens.Import;
 using OrleansHub.Host.Cluster;
+using OrleansHub.Host.Consents;
 using OrleansHub.Host.Demo;
 using OrleansHub.Host.Health;
 using OrleansHub.Host.Hosting;
 using OrleansHub.Host.Security;
+using OrleansHub.Host.Security.Citizens;
 using OrleansHub.Host.Storage;
 using OrleansHub.Host.Telemetry;
 
@@ -42,6 +44,8 @@ app.MapCardsApi();
 app.MapAgenciesAdminApi();
 app.MapAgencyApi();
 app.MapClusterApi();
+app.MapCitizenSignIn();
+app.MapConsentsApi();
 
 app.LogStartupMode();
 await app.RunAsync();

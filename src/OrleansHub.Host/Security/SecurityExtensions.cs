@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using OrleansHub.Grains.Citizens;
 using OrleansHub.Host.Agencies;
 using OrleansHub.Host.Hosting;
+using OrleansHub.Host.Security.Citizens;
 
 namespace OrleansHub.Host.Security;
 
@@ -52,6 +53,7 @@ public static class SecurityExtensions
             // Secure by default: an endpoint that forgets to declare its policy is closed, not open.
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
         builder.Services.AddAgencyAuthentication();
+        builder.AddCitizenAuthentication(embedded);
         return builder;
     }
 

@@ -65,12 +65,15 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-  local total, statuses = 0, {}
+  local total, by_status = 0, {}
   for _, thread in ipairs(threads) do
     total = total + (thread:get("non2xx") or 0)
-    local s = thread:get("by_status")
-    if s and #s > 0 then statuses[#statuses + 1] = s end
+    for status, n in string.gmatch(thread:get("by_status") or "", "(%d+):(%d+)") do
+      by_status[status] = (by_status[status] or 0) + tonumber(n)
+    end
   end
+  local statuses = {}
+  for status, n in pairs(by_status) do statuses[#statuses + 1] = status .. ":" .. n end
   io.write(string.format("non2xx=%d (%s)\n", total, table.concat(statuses, " ")))
   -- One machine-readable line for run.sh: requests/s and latency percentiles in milliseconds.
   io.write(string.format("summary rps=%.0f p50_ms=%.2f p99_ms=%.2f socket_errors=%d non2xx=%d\n",

@@ -124,6 +124,13 @@ hub_start_and_prepare() {
   curl -sf -X PUT "$hub/admin/agencies/BENCH" -H "Authorization: Bearer $OPERATOR_KEY" -H 'Content-Type: application/json' \
     -d '{"name":"Bench Agency","kind":"state","status":"active","fields":["fullName","dateOfBirth","sex","permanentResidence","residenceProvince"],"purposes":["kyc"],"requiresConsent":false}' \
     >/dev/null || die "PUT /admin/agencies/BENCH failed"
+  # A reused database keeps the keys of earlier runs, and an agency may hold only a few active keys: revoke them first.
+  local old
+  for old in $(curl -sf "$hub/admin/agencies/BENCH/keys" -H "Authorization: Bearer $OPERATOR_KEY" \
+      | jq -r '.keys[] | select(.status != "revoked") | .keyId'); do
+    curl -sf -X DELETE "$hub/admin/agencies/BENCH/keys/$old" -H "Authorization: Bearer $OPERATOR_KEY" >/dev/null \
+      || die "could not revoke key $old of an earlier run"
+  done
   HUB_AGENCY_KEY=$(curl -sf -X POST "$hub/admin/agencies/BENCH/keys" -H "Authorization: Bearer $OPERATOR_KEY" | jq -er .key) \
     || die "POST /admin/agencies/BENCH/keys gave no key"
 

@@ -35,8 +35,10 @@ WRK_THREADS="${WRK_THREADS:-2}"
 WRK_CONNECTIONS="${WRK_CONNECTIONS:-64}"
 WRK_SECONDS="${WRK_SECONDS:-20}"
 WRK_WARMUP_SECONDS="${WRK_WARMUP_SECONDS:-5}"
-# PostgreSQL does best with a few busy backends on two cores, but enough concurrent commits to share WAL flushes.
-PLAIN_POOL_SIZE="${PLAIN_POOL_SIZE:-32}"
+# Pool size of the plain service: enough backends for concurrent commits to share WAL flushes, few enough not to crowd
+# two cores. A sweep on 2026-11-28 (wrk -c64, machine shared with other work) put 8, 16, 32 and 64 within the noise
+# of each other (3,000-4,300 lookups/s), 8 and 16 slightly ahead; 16 it is.
+PLAIN_POOL_SIZE="${PLAIN_POOL_SIZE:-16}"
 
 HUB_PORT=5391
 PLAIN_PORT=5392
@@ -150,6 +152,8 @@ if [[ "$SKIP_IMPORT" == 1 ]]; then
   log "reusing $HUB_RUN_DIR (no generate, COPY or import)"
   "$REPO/deploy/postgres.sh" start >/dev/null
 else
+  # A server left running from an earlier run would keep the port after its data folder is deleted.
+  "$REPO/deploy/postgres.sh" stop >/dev/null 2>&1 || true
   rm -rf "$HUB_RUN_DIR" && mkdir -p "$HUB_RUN_DIR"
   log "generating $COUNT citizens"
   dotnet "$CLI_DLL" generate --count "$COUNT" --seed 42 --today 2026-11-28 --out "$FILE" 2>/dev/null
@@ -193,6 +197,8 @@ log "warming the plain service's working set"
 walk "http://127.0.0.1:$PLAIN_PORT" "$PLAIN_KEY"
 
 # --- measurements, one after the other in this run; the service not being measured sits idle ---------------------------
+# Other work on the machine skews every figure; the load averages go into the report.
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 log "(a) GET /constant on the plain service"
 a=$(run_wrk constant constant "http://127.0.0.1:$PLAIN_PORT")
 log "(a) $a"
@@ -216,6 +222,7 @@ log "(e) plain lookups at half peak, $plain_half/s, open loop"
 e=$(open_loop "http://127.0.0.1:$PLAIN_PORT" "$PLAIN_KEY" "$plain_half")
 log "(e) $e"
 plain_peak=$(peak_mib "$PLAIN_PID")
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 audit_rows=$("${PSQL[@]}" -d plain_lookup -c "SELECT count(*) FROM plain_audit")
 
 # --- report ------------------------------------------------------------------------------------------------------------
@@ -248,6 +255,8 @@ Command: \`$command_line\`
 Machine: $(nproc) cores ($(lscpu | sed -n 's/^Model name: *//p')), $(free -g | awk '/Mem:/ {print $2}') GiB; .NET $(dotnet --version);
 PostgreSQL $(psql --version | awk '{print $3}') (private, loopback, fsync and synchronous_commit on); $(wrk -v 2>&1 | head -n 1 | awk '{print $1, $2}').
 Load generators run on the same machine and share its cores with the servers and PostgreSQL.
+Load average (1, 5, 15 min) before the measurements: $load_before; after: $load_after (anything well above the
+load this benchmark puts on the machine itself means other work shared the cores).
 
 Data: $COUNT generated citizens (seed 42); working set of $(wc -l <"$IDS") IDs drawn at random (seed 42), each looked up once
 before measuring. Every lookup: one random working-set ID, fields fullName, dateOfBirth, sex, permanentResidence,

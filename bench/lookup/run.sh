@@ -10,11 +10,12 @@
 # delays the next request and hides the stall) and wrk2 is not packaged for this Debian; so they use
 # bench/lookup/LoadTool (lookup-load rate), a small open-loop C# client that starts requests on a fixed schedule and
 # measures latency from each request's due time.
+# Every step that depends on the hub's agency API is in one function, hub_start_and_prepare, below.
 #
 #   bench/lookup/run.sh [COUNT] [WORKING_SET]         (defaults 1000000 and 100000)
 #
 # Environment:
-#   HUB_BENCH_ONLY_BASELINES=1  run (a) and (c) only: no hub build, start, import, (b) or (d)
+#   HUB_BENCH_ONLY_BASELINES=1  run (a), (c) and (e) only: no hub build, start, import, (b) or (d)
 #   HUB_BENCH_SKIP_IMPORT=1     reuse $HUB_RUN_DIR from an earlier run with the same COUNT (NDJSON, PostgreSQL data
 #                               with citizen_copy and the hub's imported citizens): skips generate, COPY and the
 #                               hub import (about 25 minutes per million citizens on this machine)

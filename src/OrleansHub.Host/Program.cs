@@ -8,10 +8,12 @@ using OrleansHub.Host.Consents;
 using OrleansHub.Host.Demo;
 using OrleansHub.Host.Health;
 using OrleansHub.Host.Hosting;
+using OrleansHub.Host.Lookups;
 using OrleansHub.Host.Security;
 using OrleansHub.Host.Security.Citizens;
 using OrleansHub.Host.Storage;
 using OrleansHub.Host.Telemetry;
+using OrleansHub.Host.Transparency;
 
 if (args is ["migrate", .. var rest])
 {
@@ -28,6 +30,7 @@ builder.AddOrleansHub();
 builder.AddRegistry();
 builder.AddAgencies();
 builder.AddHubAudit();
+builder.AddLookups();
 builder.AddHubSecurity();
 builder.AddHubHealthChecks();
 builder.AddHubTelemetry();
@@ -46,6 +49,8 @@ app.MapAgencyApi();
 app.MapClusterApi();
 app.MapCitizenSignIn();
 app.MapConsentsApi();
+app.MapLookupsApi();
+app.MapTransparencyApi();
 
 app.LogStartupMode();
 await app.RunAsync();

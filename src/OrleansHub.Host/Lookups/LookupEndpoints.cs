@@ -20,6 +20,13 @@ public static class LookupEndpoints
     /// <summary>Most citizen IDs one batch lookup may name.</summary>
     public const int MaxBatchSize = 100;
 
+    public static WebApplicationBuilder AddLookups(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<AgencyAccess>();
+        builder.Services.AddSingleton<AccessAudit>();
+        return builder;
+    }
+
     public static IEndpointRouteBuilder MapLookupsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1").WithTags("Lookups").RequireAuthorization(Roles.AgencyPolicy);

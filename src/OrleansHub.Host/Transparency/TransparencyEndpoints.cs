@@ -5,6 +5,7 @@ using OrleansHub.Grains.Agencies;
 using OrleansHub.Host.Audit;
 using OrleansHub.Host.Problems;
 using OrleansHub.Host.Security;
+using OrleansHub.Host.Security.Citizens;
 
 namespace OrleansHub.Host.Transparency;
 
@@ -106,9 +107,6 @@ public static class TransparencyEndpoints
         var page = await disputes.ListByAgencyAsync(agencyCode, before, limit, cancellationToken);
         return TypedResults.Ok(new DisputeList([.. page.Select(DisputeResponse.From)], page.Count == limit ? page[^1].At : null));
     }
-
-    private static string CitizenId(this HttpContext http) =>
-        http.User.FindFirst(HubClaims.CitizenId)?.Value ?? throw new InvalidOperationException("The caller has no citizen claim.");
 
     private static string WriteCursor(AuditCursor cursor) =>
         string.Create(CultureInfo.InvariantCulture, $"{cursor.At.UtcTicks}-{cursor.Id:N}");

@@ -46,6 +46,6 @@ public static partial class CardRules
         _ => state.Status,
     };
 
-    [GeneratedRegex("^[0-9A-Z]{9,12}$")]
+    [GeneratedRegex("^[0-9A-Z]{9,12}\\z")]
     private static partial Regex CardNumber();
 }

@@ -92,24 +92,24 @@ public static partial class FieldCatalog
     /// <summary>Fields whose value is a personal ID of another citizen.</summary>
     public static readonly IReadOnlyList<string> FamilyLinks = [F.FatherId, F.MotherId, F.SpouseId, F.LegalRepresentativeId, F.HeadOfHouseholdId];
 
-    [GeneratedRegex("^[A-Z]{2}$")]
+    [GeneratedRegex("^[A-Z]{2}\\z")]
     private static partial Regex CountryCode();
 
-    [GeneratedRegex("^[0-9A-Z]{9,12}$")]
+    [GeneratedRegex("^[0-9A-Z]{9,12}\\z")]
     private static partial Regex CardNumberPattern();
 
-    [GeneratedRegex("^[A-Z]{2}[1-5][0-9]{12}$")]
+    [GeneratedRegex("^[A-Z]{2}[1-5][0-9]{12}\\z")]
     private static partial Regex HealthInsurance();
 
-    [GeneratedRegex("^[0-9]{10}$")]
+    [GeneratedRegex("^[0-9]{10}\\z")]
     private static partial Regex TenDigits();
 
-    [GeneratedRegex("^[0-9]{10}(-[0-9]{3})?$")]
+    [GeneratedRegex("^[0-9]{10}(-[0-9]{3})?\\z")]
     private static partial Regex TaxCodePattern();
 
-    [GeneratedRegex("^[0-9]{12}$")]
+    [GeneratedRegex("^[0-9]{12}\\z")]
     private static partial Regex TwelveDigits();
 
-    [GeneratedRegex("^[0-9]{2}[A-Z]{1,2}[0-9]?-[0-9]{3}\\.[0-9]{2}$|^[0-9]{2}[A-Z]{1,2}[0-9]?-[0-9]{4,5}$")]
+    [GeneratedRegex("^[0-9]{2}[A-Z]{1,2}[0-9]?-[0-9]{3}\\.[0-9]{2}\\z|^[0-9]{2}[A-Z]{1,2}[0-9]?-[0-9]{4,5}\\z")]
     private static partial Regex Plate();
 }

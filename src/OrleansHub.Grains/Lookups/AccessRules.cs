@@ -27,7 +27,7 @@ public static partial class AccessRules
     /// <summary>Most fields one request may name (the record has fewer; the cap bounds work on hostile input).</summary>
     public const int MaxFields = 64;
 
-    [GeneratedRegex("^[a-z0-9-]{2,40}$")]
+    [GeneratedRegex("^[a-z0-9-]{2,40}\\z")]
     private static partial Regex PurposePattern();
 
     /// <summary>Structural errors of the fields and purpose of a request, each naming the member it concerns.</summary>
@@ -52,7 +52,8 @@ public static partial class AccessRules
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < fields.Count; i++)
         {
-            if (!FieldCatalog.Fields.ContainsKey(fields[i]))
+            // JSON allows null inside an array even where the element type is not nullable.
+            if (fields[i] is null || !FieldCatalog.Fields.ContainsKey(fields[i]))
             {
                 errors.Add(new($"{fieldsMember}[{i}]", "Not a citizen field name."));
             }

@@ -34,7 +34,7 @@ public sealed record ItemProblem(string Type, string Title, int Status);
 /// Claimed values to check against the record (field → claimed value) and predicates; the answer says yes or no per
 /// item and never carries a stored value.
 /// </summary>
-public sealed record VerificationRequest(string CitizenId, string Purpose, IReadOnlyDictionary<string, string>? Claims, PredicateRequest? Predicates);
+public sealed record VerificationRequest(string CitizenId, string Purpose, IReadOnlyDictionary<string, string>? Claims = null, PredicateRequest? Predicates = null);
 
 /// <summary>Predicates to answer: each omitted or false/null one is not asked.</summary>
 public sealed record PredicateRequest(bool IsAlive = false, int? MinimumAge = null, bool HoldsValidCard = false, string? ResidesInProvince = null);

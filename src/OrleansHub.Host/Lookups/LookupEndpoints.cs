@@ -166,6 +166,7 @@ public static class LookupEndpoints
             errors.Insert(0, new FieldError("citizenId", idError!));
         }
 
+        errors.AddRange(claims.Where(c => c.Value is null).Select(c => new FieldError($"claims.{c.Key}", "The claimed value is missing.")));
         errors.AddRange(ValidatePredicates(asked, claims.Count));
         var fields = claims.Keys.Concat(predicates.Fields()).Distinct(StringComparer.Ordinal).ToList();
         if (agency is null || errors.Count > 0)

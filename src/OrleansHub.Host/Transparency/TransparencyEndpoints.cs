@@ -139,7 +139,7 @@ public sealed record AccessLogEntry(
     Guid Id, DateTimeOffset At, string? AgencyCode, string? AgencyName, string Operation, string? Purpose, IReadOnlyList<string> Fields, string Outcome, string? Reason);
 
 /// <summary><c>kind</c>: <c>notMe</c> or <c>notConsented</c>; an optional comment for the operator.</summary>
-public sealed record DisputeRequest(DisputeKind Kind, string? Comment);
+public sealed record DisputeRequest(DisputeKind Kind, string? Comment = null);
 
 public sealed record DisputeResponse(Guid Id, Guid AuditEntryId, string AgencyCode, DisputeKind Kind, string? Comment, DateTimeOffset At)
 {

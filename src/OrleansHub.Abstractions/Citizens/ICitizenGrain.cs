@@ -1,3 +1,4 @@
+using Orleans.Concurrency;
 using OrleansHub.Abstractions.Cards;
 using OrleansHub.Abstractions.Lookups;
 
@@ -7,6 +8,7 @@ namespace OrleansHub.Abstractions.Citizens;
 public interface ICitizenGrain : IGrainWithStringKey
 {
     /// <summary>Returns the record, or null when the registry holds no record for this ID.</summary>
+    [ReadOnly]
     Task<CitizenRecord?> GetAsync();
 
     /// <summary>Applies a change to some fields after checking ownership, validation and the expected version.</summary>
@@ -19,9 +21,11 @@ public interface ICitizenGrain : IGrainWithStringKey
     Task<CitizenWriteResult> ImportAsync(CitizenWrite write, CardSummary? card);
 
     /// <summary>Returns the requested fields the record holds, with provenance and the record version: what an agency was allowed to see.</summary>
+    [ReadOnly]
     Task<Disclosure> DiscloseAsync(IReadOnlyList<string> fields);
 
     /// <summary>Compares claimed values with the stored ones and answers predicates, without returning any stored value.</summary>
+    [ReadOnly]
     Task<VerificationAnswer> VerifyAsync(VerificationQuestion question);
 
     /// <summary>Returns up to <paramref name="limit"/> history entries older than <paramref name="beforeVersion"/> (newest first).</summary>

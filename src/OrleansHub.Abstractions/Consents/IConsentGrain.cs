@@ -1,3 +1,4 @@
+using Orleans.Concurrency;
 namespace OrleansHub.Abstractions.Consents;
 
 /// <summary>
@@ -16,6 +17,7 @@ public interface IConsentGrain : IGrainWithStringKey
     Task<IReadOnlyList<ConsentRecord>> ListAsync();
 
     /// <summary>Which of <paramref name="fields"/> the citizen's consents let <paramref name="agencyCode"/> see for <paramref name="purpose"/> now.</summary>
+    [ReadOnly]
     Task<ConsentDecision> EvaluateAsync(string agencyCode, string purpose, IReadOnlyList<string> fields);
 }
 

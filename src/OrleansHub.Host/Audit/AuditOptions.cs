@@ -11,6 +11,13 @@ public sealed class AuditOptions
     [Range(1, 100_000)]
     public int MaxBatchEntries { get; set; } = 2_000;
 
+    /// <summary>
+    /// Writer loops, each with its own connection and chain. More than one lets a batch commit while the next is being
+    /// written, so a caller waits for about one commit instead of up to two.
+    /// </summary>
+    [Range(1, 64)]
+    public int Writers { get; set; } = 4;
+
     /// <summary>Appends that may wait for a batch before callers are slowed down (back-pressure, never dropped).</summary>
     [Range(1, 10_000_000)]
     public int QueueCapacity { get; set; } = 100_000;

@@ -7,12 +7,14 @@ using OrleansHub.Host.Telemetry;
 namespace OrleansHub.Host.Audit;
 
 /// <summary>
-/// The process-wide audit writer (group commit). Callers queue their entries and wait; one loop takes everything
-/// queued (up to <see cref="AuditOptions.MaxBatchEntries"/>) into one batch, hashes it onto this process's chain, writes
-/// it in one transaction and then releases every waiter. While a batch is being written the next one accumulates, so
-/// batches grow with load and there is no fixed delay. A failed write faults every waiter of that batch with
-/// <see cref="AuditUnavailableException"/> and starts a fresh chain (the failed transaction may or may not have
-/// committed, so the old chain ends where the database says it does); the loop goes on with the next batch.
+/// The process-wide audit writer (group commit). Callers queue their entries and wait; each of
+/// <see cref="AuditOptions.Writers"/> writer loops takes everything queued (up to <see cref="AuditOptions.MaxBatchEntries"/>)
+/// into one batch, hashes it onto its own chain, writes it in one transaction and then releases every waiter. While one
+/// batch is being written the others accumulate and go out on the other writers' connections, so a caller waits about one
+/// commit, not two, batches grow with load and there is no fixed delay. Each writer owns a chain, so chains stay strictly
+/// sequential without any coordination between writers. A failed write faults every waiter of that batch with
+/// <see cref="AuditUnavailableException"/> and its writer starts a fresh chain (the failed transaction may or may not
+/// have committed, so the old chain ends where the database says it does); the loop goes on with the next batch.
 /// Stopping drains what is queued; appends after that are refused.
 /// </summary>
 public sealed partial class GroupCommitAuditLog : IAuditLog, IHostedService, IAsyncDisposable
@@ -22,12 +24,8 @@ public sealed partial class GroupCommitAuditLog : IAuditLog, IHostedService, IAs
     private readonly HubInstruments _instruments;
     private readonly ILogger<GroupCommitAuditLog> _logger;
     private readonly int _maxBatchEntries;
-    private readonly AuditBatchHasher _hasher = new();
-    private readonly List<PendingAppend> _waiters = [];
-    private readonly List<AuditEntry> _entries = [];
-    private byte[] _lastHash = [];
-    private long _lastSequence;
-    private Task? _loop;
+    private readonly ChainWriter[] _writers;
+    private Task? _loops;
 
     public GroupCommitAuditLog(IAuditBatchStore store, HubInstruments instruments, IOptions<AuditOptions> options, ILogger<GroupCommitAuditLog> logger)
     {
@@ -37,15 +35,15 @@ public sealed partial class GroupCommitAuditLog : IAuditLog, IHostedService, IAs
         _maxBatchEntries = options.Value.MaxBatchEntries;
         _queue = Channel.CreateBounded<PendingAppend>(new BoundedChannelOptions(options.Value.QueueCapacity)
         {
-            SingleReader = true,
+            SingleReader = options.Value.Writers == 1,
             SingleWriter = false,
             FullMode = BoundedChannelFullMode.Wait,
         });
-        StartNewChain();
+        _writers = [.. Enumerable.Range(0, options.Value.Writers).Select(_ => new ChainWriter(this))];
     }
 
-    /// <summary>The chain this process is appending to now (a new one after a failed write).</summary>
-    public Guid ChainId { get; private set; }
+    /// <summary>The chain the first writer is appending to now (a new one after a failed write); with one writer, the only chain.</summary>
+    public Guid ChainId => _writers[0].ChainId;
 
     public ValueTask AppendAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken = default)
     {
@@ -68,7 +66,7 @@ public sealed partial class GroupCommitAuditLog : IAuditLog, IHostedService, IAs
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _loop ??= Task.Run(RunAsync, CancellationToken.None);
+        _loops ??= Task.WhenAll(_writers.Select(w => Task.Run(w.RunAsync, CancellationToken.None)));
         return Task.CompletedTask;
     }
 
@@ -76,18 +74,18 @@ public sealed partial class GroupCommitAuditLog : IAuditLog, IHostedService, IAs
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _queue.Writer.TryComplete();
-        if (_loop is not null)
+        if (_loops is not null)
         {
-            await _loop.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await _loops.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
-        if (_loop is not null)
+        if (_loops is not null)
         {
-            await _loop.ConfigureAwait(false);
+            await _loops.ConfigureAwait(false);
         }
         else
         {
@@ -98,7 +96,10 @@ public sealed partial class GroupCommitAuditLog : IAuditLog, IHostedService, IAs
             }
         }
 
-        _hasher.Dispose();
+        foreach (var writer in _writers)
+        {
+            writer.Dispose();
+        }
     }
 
     private async ValueTask EnqueueWhenRoomAsync(PendingAppend pending, CancellationToken cancellationToken)
@@ -115,85 +116,103 @@ public sealed partial class GroupCommitAuditLog : IAuditLog, IHostedService, IAs
         await pending.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task RunAsync()
+    /// <summary>One writer loop and the chain it appends to; only its own loop touches its state.</summary>
+    private sealed class ChainWriter(GroupCommitAuditLog log) : IDisposable
     {
-        var reader = _queue.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        private readonly AuditBatchHasher _hasher = new();
+        private readonly List<PendingAppend> _waiters = [];
+        private readonly List<AuditEntry> _entries = [];
+        private byte[] _lastHash = AuditBatchHasher.Genesis.ToArray();
+        private long _lastSequence;
+
+        public Guid ChainId { get; private set; } = log.NewChain();
+
+        public async Task RunAsync()
         {
-            var count = 0;
-            while (reader.TryPeek(out var next) && (count == 0 || count + next.Entries.Count <= _maxBatchEntries))
+            var reader = log._queue.Reader;
+            while (await reader.WaitToReadAsync().ConfigureAwait(false))
             {
-                reader.TryRead(out _);
-                _waiters.Add(next);
-                count += next.Entries.Count;
+                var count = 0;
+                // Another writer may take what was peeked: TryRead decides, and a batch may end up empty.
+                while (reader.TryPeek(out var next) && (count == 0 || count + next.Entries.Count <= log._maxBatchEntries) && reader.TryRead(out next))
+                {
+                    _waiters.Add(next);
+                    count += next.Entries.Count;
+                }
+
+                if (count > 0)
+                {
+                    await FlushAsync().ConfigureAwait(false);
+                }
             }
-
-            await FlushAsync().ConfigureAwait(false);
         }
-    }
 
-    private async Task FlushAsync()
-    {
-        var started = Stopwatch.GetTimestamp();
-        var sequence = _lastSequence + 1;
-        var chainId = ChainId;
-        try
+        public void Dispose() => _hasher.Dispose();
+
+        private async Task FlushAsync()
         {
-            var batch = Seal(sequence);
-            await _store.WriteBatchAsync(batch, CancellationToken.None).ConfigureAwait(false);
-            _lastSequence = sequence;
-            _lastHash = batch.Hash;
+            var started = Stopwatch.GetTimestamp();
+            var sequence = _lastSequence + 1;
+            var chainId = ChainId;
+            try
+            {
+                var batch = Seal(sequence);
+                await log._store.WriteBatchAsync(batch, CancellationToken.None).ConfigureAwait(false);
+                _lastSequence = sequence;
+                _lastHash = batch.Hash;
+                foreach (var waiter in _waiters)
+                {
+                    waiter.TrySetResult();
+                }
+
+                log._instruments.AuditFlushed(_entries.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds, succeeded: true);
+            }
+            catch (Exception exception)
+            {
+                log.LogBatchFailed(chainId, sequence, _entries.Count, exception.GetType().Name, (exception as PostgresException)?.SqlState);
+                ChainId = log.NewChain();
+                _lastSequence = 0;
+                _lastHash = AuditBatchHasher.Genesis.ToArray();
+                foreach (var waiter in _waiters)
+                {
+                    waiter.TrySetException(new AuditUnavailableException("The audit log could not make this entry durable.", exception));
+                }
+
+                log._instruments.AuditFlushed(_entries.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds, succeeded: false);
+            }
+            finally
+            {
+                _waiters.Clear();
+                _entries.Clear();
+            }
+        }
+
+        private AuditBatch Seal(long sequence)
+        {
             foreach (var waiter in _waiters)
             {
-                waiter.TrySetResult();
+                _entries.AddRange(waiter.Entries);
             }
 
-            _instruments.AuditFlushed(_entries.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds, succeeded: true);
-        }
-        catch (Exception exception)
-        {
-            LogBatchFailed(chainId, sequence, _entries.Count, exception.GetType().Name, (exception as PostgresException)?.SqlState);
-            StartNewChain();
-            foreach (var waiter in _waiters)
+            _hasher.Begin(ChainId, sequence, _lastHash, _entries.Count);
+            var first = _entries[0].At;
+            var last = first;
+            foreach (var entry in _entries)
             {
-                waiter.TrySetException(new AuditUnavailableException("The audit log could not make this entry durable.", exception));
+                _hasher.Add(entry);
+                first = entry.At < first ? entry.At : first;
+                last = entry.At > last ? entry.At : last;
             }
 
-            _instruments.AuditFlushed(_entries.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds, succeeded: false);
-        }
-        finally
-        {
-            _waiters.Clear();
-            _entries.Clear();
+            return new AuditBatch(ChainId, sequence, _lastHash, _hasher.Finish(), _entries, first, last);
         }
     }
 
-    private AuditBatch Seal(long sequence)
+    private Guid NewChain()
     {
-        foreach (var waiter in _waiters)
-        {
-            _entries.AddRange(waiter.Entries);
-        }
-
-        _hasher.Begin(ChainId, sequence, _lastHash, _entries.Count);
-        var first = _entries[0].At;
-        var last = first;
-        foreach (var entry in _entries)
-        {
-            _hasher.Add(entry);
-            first = entry.At < first ? entry.At : first;
-            last = entry.At > last ? entry.At : last;
-        }
-
-        return new AuditBatch(ChainId, sequence, _lastHash, _hasher.Finish(), _entries, first, last);
-    }
-
-    private void StartNewChain()
-    {
-        ChainId = Guid.CreateVersion7();
-        _lastSequence = 0;
-        _lastHash = AuditBatchHasher.Genesis.ToArray();
-        LogChainStarted(ChainId);
+        var chainId = Guid.CreateVersion7();
+        LogChainStarted(chainId);
+        return chainId;
     }
 
     /// <summary>Refuses an entry the database would refuse, so one bad append can never fail the batch it shares.</summary>

@@ -27,9 +27,14 @@ public sealed class AuditServices : IAsyncDisposable
 
     public AuditVerifier Verifier => _provider.GetRequiredService<AuditVerifier>();
 
-    public static AuditServices Create(string? postgresConnectionString, int maxBatchEntries = 2_000)
+    /// <summary>One writer by default, so batches and their sequence numbers are predictable.</summary>
+    public static AuditServices Create(string? postgresConnectionString, int maxBatchEntries = 2_000, int writers = 1)
     {
-        var settings = new Dictionary<string, string?> { [$"{AuditOptions.Section}:MaxBatchEntries"] = maxBatchEntries.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        var settings = new Dictionary<string, string?>
+        {
+            [$"{AuditOptions.Section}:MaxBatchEntries"] = maxBatchEntries.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [$"{AuditOptions.Section}:Writers"] = writers.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection()
             .AddSingleton<IConfiguration>(configuration)

@@ -87,7 +87,7 @@ public sealed class AccessLogApiTests(EmbeddedHubFactory factory) : IClassFixtur
         Assert.Contains(disputeId, await IdsAsync(await factory.CreateOperatorClient().GetAsync("/admin/agencies/VSS/disputes")));
         Assert.Contains(disputeId, await IdsAsync(await factory.Agency("VSS").GetAsync("/v1/disputes")));
         Assert.DoesNotContain(disputeId, await IdsAsync(await factory.Agency("GDT").GetAsync("/v1/disputes")));
-        // The admin API does not know agency keys at all.
+        // The admin API knows admin keys only.
         Assert.Equal(HttpStatusCode.Unauthorized, (await factory.Agency("GDT").GetAsync("/admin/agencies/VSS/disputes")).StatusCode);
     }
 

@@ -112,6 +112,18 @@ public sealed class LookupPostgresTests(PostgresServer postgres, TwoSiloHub hub,
                 Assert.DoesNotContain(TestIds.DateOfBirth, problem.ToString(), StringComparison.Ordinal);
                 Assert.False(problem.TryGetProperty("fields", out _));
             }
+
+            // The batch and yes/no forms are held back the same way.
+            using var onB = TwoSiloHub.Agency(hub.B, key);
+            var batch = await onB.PostAsJsonAsync("/v1/lookups/batch", new { citizenIds = new[] { citizenId }, fields = new[] { "fullName" }, purpose = Civil });
+            Assert.DoesNotContain("Tráng", (await batch.AssertProblemAsync(HttpStatusCode.ServiceUnavailable, "audit-unavailable")).ToString(), StringComparison.Ordinal);
+            var verified = await onB.PostAsJsonAsync("/v1/verifications", new
+            {
+                citizenId,
+                purpose = Civil,
+                claims = new Dictionary<string, string> { ["fullName"] = "Đinh Công Tráng" },
+            });
+            Assert.False((await verified.AssertProblemAsync(HttpStatusCode.ServiceUnavailable, "audit-unavailable")).TryGetProperty("claims", out _));
         }
         finally
         {

@@ -70,22 +70,33 @@ public sealed class LookupPostgresTests(PostgresServer postgres, TwoSiloHub hub,
 
         Assert.Equal(HttpStatusCode.OK, (await hub.A.Client.DeleteAsync($"/admin/agencies/{code}/keys/{revokedId}")).StatusCode);
         var sinceRevocation = Stopwatch.StartNew();
-        HttpResponseMessage response;
-        do
-        {
-            response = await revokedOnB.LookupAsync(citizenId, Civil, "fullName");
-            if (response.StatusCode != HttpStatusCode.OK)
-            {
-                break;
-            }
-
-            await Task.Delay(100);
-        }
-        while (sinceRevocation.Elapsed < TimeSpan.FromSeconds(10));
+        var response = await PollWhileOkAsync(() => revokedOnB.LookupAsync(citizenId, Civil, "fullName"), TimeSpan.FromSeconds(10));
 
         output.WriteLine($"A key revoked through silo A was refused by silo B after {sinceRevocation.Elapsed.TotalSeconds:F2} s.");
         await response.AssertProblemAsync(HttpStatusCode.Unauthorized, "unauthenticated");
         Assert.Equal(HttpStatusCode.OK, (await keptOnB.LookupAsync(citizenId, Civil, "fullName")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Lookup_AgencySuspendedThroughSiloA_IsRefusedAsSuspendedOnSiloBWithinSeconds()
+    {
+        var code = await hub.NewAgencyAsync("Sở Tư pháp tạm dừng", commercial: false, Civil);
+        var (_, key) = await hub.IssueKeyAsync(code);
+        var citizenId = await hub.NewCitizenAsync("Mạc Đĩnh Chi");
+        using var agencyOnB = TwoSiloHub.Agency(hub.B, key);
+        Assert.Equal(HttpStatusCode.OK, (await agencyOnB.LookupAsync(citizenId, Civil, "fullName")).StatusCode);
+
+        var suspended = await hub.A.Client.PutAsJsonAsync($"/admin/agencies/{code}", new
+        {
+            name = "Sở Tư pháp tạm dừng", kind = "state", status = "suspended", fields = new[] { "fullName", "dateOfBirth" }, purposes = new[] { Civil }, requiresConsent = false,
+        });
+        Assert.True(suspended.IsSuccessStatusCode, await suspended.Content.ReadAsStringAsync());
+        var sinceSuspension = Stopwatch.StartNew();
+        var response = await PollWhileOkAsync(() => agencyOnB.LookupAsync(citizenId, Civil, "fullName"), TimeSpan.FromSeconds(10));
+
+        output.WriteLine($"An agency suspended through silo A was refused by silo B after {sinceSuspension.Elapsed.TotalSeconds:F2} s.");
+        var problem = await response.AssertProblemAsync(HttpStatusCode.Forbidden, "agency-suspended");
+        Assert.DoesNotContain("Mạc", problem.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -178,6 +189,22 @@ public sealed class LookupPostgresTests(PostgresServer postgres, TwoSiloHub hub,
         Assert.True(verification.Intact, string.Join('\n', verification.Breaks.Select(b => b.Description)));
         Assert.True(verification.Chains >= 2, $"{verification.Chains} chain(s)");
         Assert.True(verification.Entries >= 2, $"{verification.Entries} entries");
+    }
+
+    /// <summary>Repeats <paramref name="call"/> every 100 ms while it answers 200, for at most <paramref name="timeout"/>; returns the last answer.</summary>
+    private static async Task<HttpResponseMessage> PollWhileOkAsync(Func<Task<HttpResponseMessage>> call, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var response = await call();
+            if (response.StatusCode != HttpStatusCode.OK || clock.Elapsed > timeout)
+            {
+                return response;
+            }
+
+            await Task.Delay(100);
+        }
     }
 
     private static IEnumerable<string?> Fields(JsonElement entry) => entry.GetProperty("fields").EnumerateArray().Select(f => f.GetString());

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using OrleansHub.Grains.Citizens;
 using OrleansHub.Host.Agencies;
 using OrleansHub.Host.Hosting;
+using OrleansHub.Host.Lookups;
 using OrleansHub.Host.Security.Citizens;
 
 namespace OrleansHub.Host.Security;
@@ -45,8 +46,11 @@ public static class SecurityExtensions
             .ValidateOnStart();
 
         builder.Services.AddSingleton<AdminCredentials>();
+        // The default scheme hands requests to the agency API to the agency scheme, so the framework's own endpoints there
+        // (415 wrong content type, 404, 405) authenticate agencies by their key and challenge (and audit) like the API does.
         builder.Services.AddAuthentication(AdminAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, AdminAuthenticationHandler>(AdminAuthenticationHandler.SchemeName, null);
+            .AddScheme<AuthenticationSchemeOptions, AdminAuthenticationHandler>(AdminAuthenticationHandler.SchemeName, o => o.ForwardDefaultSelector =
+                http => http.Request.Path.StartsWithSegments(AccessAudit.AgencyApiPrefix, StringComparison.Ordinal) ? AgencyAuthenticationHandler.SchemeName : null);
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Roles.OperatorPolicy, p => p.RequireRole(Roles.Operator))
             .AddPolicy(Roles.RegistryWriterPolicy, p => p.RequireRole(Roles.Operator, Roles.Provider))

@@ -153,6 +153,21 @@ public sealed class RefusalAuditTests(EmbeddedHubFactory factory) : IClassFixtur
         }
     }
 
+    [Theory]
+    [InlineData("/admin/citizens/001090001234")]
+    [InlineData("/me/consents")]
+    [InlineData("/v1/agency")]
+    [InlineData("/v1/no-such-route")]
+    public async Task AnyApi_BrowserAcceptHeaderWithoutCredentials_IsStill401ProblemJson(string path)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.TryAddWithoutValidation("Accept", "text/html,application/xhtml+xml");
+
+        var response = await factory.CreateClient().SendAsync(request);
+
+        await response.AssertProblemAsync(HttpStatusCode.Unauthorized, "unauthenticated");
+    }
+
     [Fact]
     public async Task AgencyApi_WhenTheAuditLogFails_Is503AndNotTheRefusal()
     {
@@ -160,10 +175,14 @@ public sealed class RefusalAuditTests(EmbeddedHubFactory factory) : IClassFixtur
 
         var unauthenticated = await PostAsync(failing.CreateClient().WithBearer("ohk_GDT_dev_wrong"), "/v1/lookups", Question);
         var malformed = await PostAsync(failing.CreateClient().WithBearer(Demo("GDT")), "/v1/lookups", "{");
+        var notJson = await failing.CreateClient().WithBearer(Demo("GDT")).PostAsync("/v1/lookups", new StringContent("x", Encoding.UTF8, "text/plain"));
 
-        await unauthenticated.AssertProblemAsync(HttpStatusCode.ServiceUnavailable, "audit-unavailable");
-        await malformed.AssertProblemAsync(HttpStatusCode.ServiceUnavailable, "audit-unavailable");
-        Assert.Equal("1", malformed.Headers.RetryAfter?.ToString());
+        foreach (var response in new[] { unauthenticated, malformed, notJson })
+        {
+            var problem = await response.AssertProblemAsync(HttpStatusCode.ServiceUnavailable, "audit-unavailable");
+            Assert.Equal("1", response.Headers.RetryAfter?.ToString());
+            Assert.False(problem.TryGetProperty("auditId", out _));
+        }
     }
 
     private static string Demo(string code) => DemoAgencies.All.Single(a => a.Code == code).DevelopmentKey;

@@ -46,11 +46,8 @@ public static class SecurityExtensions
             .ValidateOnStart();
 
         builder.Services.AddSingleton<AdminCredentials>();
-        // The default scheme hands requests to the agency API to the agency scheme, so the framework's own endpoints there
-        // (415 wrong content type, 404, 405) authenticate agencies by their key and challenge (and audit) like the API does.
         builder.Services.AddAuthentication(AdminAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, AdminAuthenticationHandler>(AdminAuthenticationHandler.SchemeName, o => o.ForwardDefaultSelector =
-                http => http.Request.Path.StartsWithSegments(AccessAudit.AgencyApiPrefix, StringComparison.Ordinal) ? AgencyAuthenticationHandler.SchemeName : null);
+            .AddScheme<AuthenticationSchemeOptions, AdminAuthenticationHandler>(AdminAuthenticationHandler.SchemeName, o => o.ForwardDefaultSelector = SchemeForPath);
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Roles.OperatorPolicy, p => p.RequireRole(Roles.Operator))
             .AddPolicy(Roles.RegistryWriterPolicy, p => p.RequireRole(Roles.Operator, Roles.Provider))
@@ -60,6 +57,16 @@ public static class SecurityExtensions
         builder.AddCitizenAuthentication(embedded);
         return builder;
     }
+
+    /// <summary>
+    /// The default (admin) scheme hands the agency API (<c>/v1</c>) to the agency scheme and the citizen API (<c>/me</c>) to
+    /// the citizen scheme, so the framework's own endpoints there (415 wrong content type, 404, 405), which carry no policy
+    /// of their own, authenticate the caller with the API's credential and challenge as the API does (for agencies: audited).
+    /// </summary>
+    private static string? SchemeForPath(HttpContext http) =>
+        http.Request.Path.StartsWithSegments(AccessAudit.AgencyApiPrefix, StringComparison.Ordinal) ? AgencyAuthenticationHandler.SchemeName
+        : http.Request.Path.StartsWithSegments("/me", StringComparison.Ordinal) ? CitizenAuthentication.SchemeName
+        : null;
 
     /// <summary>Whether the operator key in force is the built-in development key.</summary>
     public static bool UsesDevelopmentOperatorKey(this IServiceProvider services) =>

@@ -153,6 +153,17 @@ public sealed class RefusalAuditTests(EmbeddedHubFactory factory) : IClassFixtur
         }
     }
 
+    [Fact]
+    public async Task CitizenApi_NotJson_Is415NotAudited()
+    {
+        var citizen = await CitizenTokens.ClientAsync(factory, await factory.NewCitizenAsync());
+
+        var response = await citizen.PostAsync("/me/consents", new StringContent("agencyCode=VCB", Encoding.UTF8, "application/x-www-form-urlencoded"));
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.UnsupportedMediaType, "unsupported-media-type");
+        Assert.False(problem.TryGetProperty("auditId", out _));
+    }
+
     [Theory]
     [InlineData("/admin/citizens/001090001234")]
     [InlineData("/me/consents")]

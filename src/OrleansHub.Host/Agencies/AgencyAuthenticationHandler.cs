@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using OrleansHub.Grains.Agencies;
+using OrleansHub.Host.Lookups;
 using OrleansHub.Host.Problems;
 using OrleansHub.Host.Security;
 
@@ -13,12 +14,15 @@ namespace OrleansHub.Host.Agencies;
 /// <see cref="AgencyDirectory"/>: no grain call on the request path. A suspended agency's key still authenticates, so the
 /// endpoint can refuse the request with agency-suspended and audit it. The check is left on the request for endpoints
 /// and audit (<see cref="AgencyAuthentication.GetAgencyKeyCheck"/>), also when it failed.
+/// The challenge (no key, or a key the directory refused) is where a request to the agency API is turned away before any
+/// endpoint runs, so it audits the refusal there, like every other agency refusal, before the 401 is written.
 /// </summary>
 public sealed class AgencyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
     AgencyDirectory directory,
+    AccessAudit audit,
     IProblemDetailsService problems) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Agency";
@@ -49,22 +53,33 @@ public sealed class AgencyAuthenticationHandler(
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    /// <summary>
+    /// Audits the refusal, then answers 401. When the audit log does not take the entry, the
+    /// <see cref="Audit.AuditUnavailableException"/> reaches the exception handler, which answers 503 audit-unavailable instead.
+    /// </summary>
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        var auditId = await audit.RefusedBeforeEndpointAsync(Context, ProblemTypes.Unauthenticated);
         Response.Headers.WWWAuthenticate = "Bearer";
-        return WriteProblemAsync(ProblemTypes.Unauthenticated);
+        await WriteProblemAsync(ProblemTypes.Unauthenticated, auditId);
     }
 
-    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) => WriteProblemAsync(ProblemTypes.Forbidden);
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) => WriteProblemAsync(ProblemTypes.Forbidden, auditId: null);
 
-    private async Task WriteProblemAsync(ProblemType type)
+    private async Task WriteProblemAsync(ProblemType type, Guid? auditId)
     {
         Response.StatusCode = type.Status;
-        await problems.WriteAsync(new ProblemDetailsContext
+        var context = new ProblemDetailsContext
         {
             HttpContext = Context,
             ProblemDetails = { Type = type.Uri, Title = type.Title, Status = type.Status, Detail = type.Description },
-        });
+        };
+        if (auditId is not null)
+        {
+            context.ProblemDetails.Extensions["auditId"] = auditId;
+        }
+
+        await problems.WriteAsync(context);
     }
 }
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using OrleansHub.Host.Hosting;
 using OrleansHub.Host.Problems;
 using OrleansHub.Host.Security;
 
@@ -15,7 +16,8 @@ public static class AgencyEndpoints
             .WithName("GetOwnAgency")
             .WithSummary("Reads the calling agency's own agreement")
             .WithDescription("Authenticated with the agency's key (Authorization: Bearer ohk_...). Answers the fields and purposes the agreement "
-                + "allows, whether citizen consent is needed, the status (a suspended agency can read this, and nothing else) and the version.");
+                + "allows, whether citizen consent is needed, the status (a suspended agency can read this, and nothing else) and the version.")
+            .ProducesProblems(401, 503);
         return app;
     }
 

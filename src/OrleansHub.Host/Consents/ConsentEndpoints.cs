@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using OrleansHub.Abstractions.Consents;
 using OrleansHub.Grains;
+using OrleansHub.Host.Hosting;
 using OrleansHub.Host.Problems;
 using OrleansHub.Host.Security;
 using OrleansHub.Host.Security.Citizens;
@@ -20,22 +21,26 @@ public static class ConsentEndpoints
         group.MapGet("/", ListConsents)
             .WithName("ListMyConsents")
             .WithSummary("Lists the signed-in citizen's consents")
-            .WithDescription("Every consent ever given, newest first, each with its status now: active, pending (not started), expired or revoked.");
+            .WithDescription("Every consent ever given, newest first, each with its status now: active, pending (not started), expired or revoked.")
+            .ProducesProblems(401, 503);
 
         group.MapPost("/", GrantConsent)
             .WithName("GrantConsent")
             .WithSummary("Consents to an agency seeing some fields for one purpose")
             .WithDescription("A consent is immutable: to change one, grant a new one and revoke the old. Every broken rule is listed. "
-                + "An agency sees, for a purpose, the union of the fields of the consents in force for that purpose.");
+                + "An agency sees, for a purpose, the union of the fields of the consents in force for that purpose.")
+            .ProducesProblems(400, 401, 413, 415, 503);
 
         group.MapGet("/{consentId}", GetConsent)
             .WithName("GetMyConsent")
-            .WithSummary("Reads one of the signed-in citizen's consents");
+            .WithSummary("Reads one of the signed-in citizen's consents")
+            .ProducesProblems(400, 401, 404, 503);
 
         group.MapDelete("/{consentId}", RevokeConsent)
             .WithName("RevokeConsent")
             .WithSummary("Revokes a consent")
-            .WithDescription("Takes effect for the agency's very next request. The consent stays on record as revoked; revoking it again changes nothing.");
+            .WithDescription("Takes effect for the agency's very next request. The consent stays on record as revoked; revoking it again changes nothing.")
+            .ProducesProblems(400, 401, 404, 503);
 
         return app;
     }

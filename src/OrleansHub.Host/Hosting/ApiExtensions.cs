@@ -43,7 +43,7 @@ public static class ApiExtensions
         // Built now so a misconfigured credential stops the start-up instead of failing the first request.
         app.Services.GetRequiredService<AdminCredentials>();
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        app.UseHubStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapOpenApi().AllowAnonymous();

@@ -6,6 +6,7 @@ using OrleansHub.Grains.Agencies;
 using OrleansHub.Grains.Lookups;
 using OrleansHub.Host.Audit;
 using OrleansHub.Host.Citizens;
+using OrleansHub.Host.Hosting;
 using OrleansHub.Host.Problems;
 using OrleansHub.Host.Security;
 
@@ -36,19 +37,29 @@ public static class LookupEndpoints
             .WithSummary("Reads some fields of one citizen for a stated purpose")
             .WithDescription("Returns only the fields the agency's agreement and, where needed, the citizen's consent allow, each with its source and "
                 + "last-updated time, and the record version. Denials name their reason as a problem type; an agency that needs consent is told "
-                + "`consent-required` whether or not the citizen exists.");
+                + "`consent-required` whether or not the citizen exists.")
+            .WithMetadata(new AuditedOperation(AccessAudit.Lookup))
+            .WithRequestExample(new LookupRequest("001090001234", ["fullName", "dateOfBirth"], "tax-registration"))
+            .ProducesProblems(400, 401, 403, 404, 413, 415, 503);
 
         group.MapPost("/lookups/batch", BatchLookup)
             .WithName("LookupCitizens")
             .WithSummary($"Reads the same fields of up to {MaxBatchSize} citizens")
             .WithDescription("Each citizen is decided and audited on its own; the answer lists one item per ID in request order. A request the agreement "
-                + "does not cover (suspended agency, purpose or fields outside the agreement) is refused as a whole.");
+                + "does not cover (suspended agency, purpose or fields outside the agreement) is refused as a whole.")
+            .WithMetadata(new AuditedOperation(AccessAudit.BatchLookup))
+            .WithRequestExample(new BatchLookupRequest(["001090001234", "001195004321"], ["fullName", "dateOfBirth"], "tax-registration"))
+            .ProducesProblems(400, 401, 403, 413, 415, 503);
 
         group.MapPost("/verifications", Verify)
             .WithName("VerifyCitizen")
             .WithSummary("Checks claimed values and predicates against one citizen's record")
             .WithDescription("Claims (field → claimed value) are compared after Unicode normalisation, ignoring case and spacing. Predicates: "
-                + "isAlive, minimumAge, holdsValidCard, residesInProvince. The answer is yes/no per item and never carries a stored value.");
+                + "isAlive, minimumAge, holdsValidCard, residesInProvince. The answer is yes/no per item and never carries a stored value.")
+            .WithMetadata(new AuditedOperation(AccessAudit.Verification))
+            .WithRequestExample(new VerificationRequest("001090001234", "tax-registration",
+                new Dictionary<string, string> { ["fullName"] = "Nguyễn Văn An" }, new PredicateRequest(IsAlive: true, MinimumAge: 18)))
+            .ProducesProblems(400, 401, 403, 404, 413, 415, 503);
 
         return app;
     }

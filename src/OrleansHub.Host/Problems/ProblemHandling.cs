@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics;
 using OrleansHub.Host.Audit;
+using OrleansHub.Host.Lookups;
 
 namespace OrleansHub.Host.Problems;
 
@@ -23,9 +24,40 @@ public static partial class ProblemHandling
             problem.Instance ??= context.HttpContext.Request.Path;
             problem.Extensions["traceId"] = context.HttpContext.TraceIdentifier;
         });
+        services.AddSingleton<IProblemDetailsWriter, AnyAcceptProblemDetailsWriter>();
         services.AddExceptionHandler<HubExceptionHandler>();
         return services;
     }
+
+    /// <summary>
+    /// Writes the problem+json for a response the framework ended with a bare error status: a body over the size limit
+    /// (413), a content type the endpoint does not accept (415), no such route or method. On the agency API the body
+    /// refusals (400, 413, 415) are audited first, like those the exception handler answers.
+    /// </summary>
+    public static IApplicationBuilder UseHubStatusCodePages(this IApplicationBuilder app) => app.UseStatusCodePages(async context =>
+    {
+        var http = context.HttpContext;
+        // The type, title and detail follow from the status (CustomizeProblemDetails), unless the audit log refuses the entry.
+        var problem = new ProblemDetailsContext { HttpContext = http, ProblemDetails = { Status = http.Response.StatusCode } };
+        var refusal = ProblemTypes.ForStatus(http.Response.StatusCode);
+        if (refusal.Status == http.Response.StatusCode
+            && (refusal == ProblemTypes.MalformedRequest || refusal == ProblemTypes.PayloadTooLarge || refusal == ProblemTypes.UnsupportedMediaType))
+        {
+            var (answer, auditId) = await HubExceptionHandler.AuditAgencyRefusalAsync(http, refusal, http.RequestServices.GetRequiredService<AccessAudit>());
+            if (answer != refusal)
+            {
+                http.Response.StatusCode = answer.Status;
+                problem.ProblemDetails.Status = answer.Status;
+                (problem.ProblemDetails.Type, problem.ProblemDetails.Title, problem.ProblemDetails.Detail) = (answer.Uri, answer.Title, answer.Description);
+            }
+            else if (auditId is not null)
+            {
+                problem.ProblemDetails.Extensions["auditId"] = auditId;
+            }
+        }
+
+        await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(problem);
+    });
 
     /// <summary>Serves a short page per problem type so each <c>type</c> URI dereferences to its meaning.</summary>
     public static IEndpointRouteBuilder MapProblemTypeDocs(this IEndpointRouteBuilder app)
@@ -42,14 +74,17 @@ public static partial class ProblemHandling
 
 /// <summary>
 /// Turns framework exceptions about bad requests into 4xx problems, and anything else into a 500 that carries
-/// only a trace ID: exception text may hold personal data and never reaches the client.
+/// only a trace ID: exception text may hold personal data and never reaches the client. A body the agency API could not
+/// read (malformed, too large, wrong content type) is refused before its endpoint runs, so it is audited here, through
+/// <see cref="AccessAudit"/> like every other agency refusal, before the answer is written.
 /// </summary>
-internal sealed partial class HubExceptionHandler(IProblemDetailsService problems, ILogger<HubExceptionHandler> logger) : IExceptionHandler
+internal sealed partial class HubExceptionHandler(IProblemDetailsService problems, AccessAudit audit, ILogger<HubExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         ProblemType type;
         string? detail = null;
+        Guid? auditId = null;
         if (exception is BadHttpRequestException badRequest)
         {
             type = badRequest.StatusCode switch
@@ -62,36 +97,71 @@ internal sealed partial class HubExceptionHandler(IProblemDetailsService problem
             detail = badRequest.InnerException is System.Text.Json.JsonException json
                 ? $"The body is not valid JSON of the expected shape (at {json.Path ?? "$"})."
                 : badRequest.Message;
+            (type, auditId) = await AuditAgencyRefusalAsync(httpContext, type, audit);
+            detail = type == ProblemTypes.AuditUnavailable ? null : detail;
         }
         else if (exception is AuditUnavailableException)
         {
             // Audit before answer: the decision could not be recorded, so the data it covers is not sent.
             type = ProblemTypes.AuditUnavailable;
             httpContext.Response.Headers.RetryAfter = "1";
-            LogUnavailable(exception.GetType().Name, httpContext.Request.Method, httpContext.GetEndpoint()?.DisplayName ?? "(no endpoint)");
+            LogUnavailable(exception.GetType().Name, httpContext.Request.Method, EndpointName(httpContext));
         }
         else if (IsTransientClusterFailure(exception))
         {
             // A silo died or the cluster is reconfiguring: the call may succeed on retry once membership settles.
             type = ProblemTypes.Unavailable;
             httpContext.Response.Headers.RetryAfter = "1";
-            LogUnavailable(exception.GetType().Name, httpContext.Request.Method, httpContext.GetEndpoint()?.DisplayName ?? "(no endpoint)");
+            LogUnavailable(exception.GetType().Name, httpContext.Request.Method, EndpointName(httpContext));
         }
         else
         {
             type = ProblemTypes.Internal;
             // Type and stack only: exception messages (Orleans' name grain keys, i.e. ID numbers) may carry personal data.
-            LogUnexpected(exception.GetType().FullName ?? "?", exception.StackTrace ?? "", httpContext.Request.Method, httpContext.GetEndpoint()?.DisplayName ?? "(no endpoint)");
+            LogUnexpected(exception.GetType().FullName ?? "?", exception.StackTrace ?? "", httpContext.Request.Method, EndpointName(httpContext));
         }
 
         httpContext.Response.StatusCode = type.Status;
-        return await problems.TryWriteAsync(new ProblemDetailsContext
+        var context = new ProblemDetailsContext
         {
             HttpContext = httpContext,
             Exception = exception,
             ProblemDetails = { Type = type.Uri, Title = type.Title, Status = type.Status, Detail = detail ?? type.Description },
-        });
+        };
+        if (auditId is not null)
+        {
+            context.ProblemDetails.Extensions["auditId"] = auditId;
+        }
+
+        return await problems.TryWriteAsync(context);
     }
+
+    /// <summary>
+    /// Audits a request to the agency API that is refused before its endpoint read it (<paramref name="type"/> is the
+    /// refusal); other requests pass unaudited. When the log does not take the entry the answer becomes 503
+    /// audit-unavailable: no refusal leaves the hub unaudited.
+    /// </summary>
+    internal static async Task<(ProblemType Type, Guid? AuditId)> AuditAgencyRefusalAsync(HttpContext http, ProblemType type, AccessAudit audit)
+    {
+        if (!AccessAudit.IsAgencyRequest(http))
+        {
+            return (type, null);
+        }
+
+        try
+        {
+            return (type, await audit.RefusedBeforeEndpointAsync(http, type));
+        }
+        catch (AuditUnavailableException)
+        {
+            http.Response.Headers.RetryAfter = "1";
+            return (ProblemTypes.AuditUnavailable, null);
+        }
+    }
+
+    /// <summary>The failed endpoint's name: the exception handler has already cleared it from the request, but keeps it in its feature.</summary>
+    private static string EndpointName(HttpContext httpContext) =>
+        (httpContext.GetEndpoint() ?? httpContext.Features.Get<IExceptionHandlerFeature>()?.Endpoint)?.DisplayName ?? "(no endpoint)";
 
     private static bool IsTransientClusterFailure(Exception exception) =>
         exception is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException or Orleans.Storage.InconsistentStateException

@@ -13,6 +13,7 @@ public sealed class HubInstruments
     private readonly Counter<long> _importLines;
     private readonly Histogram<int> _auditBatchSize;
     private readonly Histogram<double> _auditFlushDuration;
+    private readonly Counter<long> _agencyRefusals;
 
     public HubInstruments(IMeterFactory meters)
     {
@@ -26,10 +27,16 @@ public sealed class HubInstruments
             description: "Time to hash and write one audit batch, by outcome.",
             tags: null,
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.25, 0.5, 1, 2, 3, 5, 7.5, 10, 15, 25, 50, 100, 250, 1_000] });
+        _agencyRefusals = meter.CreateCounter<long>("hub.agency.refusals", unit: "{request}",
+            description: "Agency API requests refused before their endpoint ran (no valid key, unreadable body), by reason and agency (unknown when the key named none).");
     }
 
     /// <summary>Counts one import line: created, updated, unchanged or rejected.</summary>
     public void ImportLine(string outcome) => _importLines.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+
+    /// <summary>Counts one agency request refused before its endpoint ran; <paramref name="agencyCode"/> is a registered agency's code or null.</summary>
+    public void AgencyRequestRefused(string reason, string? agencyCode) => _agencyRefusals.Add(1,
+        new KeyValuePair<string, object?>("reason", reason), new KeyValuePair<string, object?>("agency", agencyCode ?? "unknown"));
 
     /// <summary>Records one audit group commit: its size and how long hashing and writing it took.</summary>
     public void AuditFlushed(int entries, double milliseconds, bool succeeded)

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using OrleansHub.Grains;
 using OrleansHub.Grains.Agencies;
 using OrleansHub.Host.Audit;
+using OrleansHub.Host.Hosting;
 using OrleansHub.Host.Problems;
 using OrleansHub.Host.Security;
 using OrleansHub.Host.Security.Citizens;
@@ -25,18 +26,21 @@ public static class TransparencyEndpoints
             .WithName("GetMyAccessLog")
             .WithSummary("Lists who asked for the signed-in citizen's data")
             .WithDescription($"Newest first, up to {MaxPage} per page: which agency, when, which fields, for what purpose, and whether it was answered. "
-                + "Pass `next` from one page as `before` to get the next.");
+                + "Pass `next` from one page as `before` to get the next.")
+            .ProducesProblems(400, 401, 503);
         me.MapPost("/{entryId:guid}/disputes", Dispute)
             .WithName("DisputeAccess")
             .WithSummary("Flags an access-log entry as not me / not consented")
-            .WithDescription("Records a dispute the operator and the agency concerned can list. Raising the same kind twice returns the first.");
+            .WithDescription("Records a dispute the operator and the agency concerned can list. Raising the same kind twice returns the first.")
+            .ProducesProblems(400, 401, 404, 413, 415, 503);
 
         app.MapGet("/admin/agencies/{code}/disputes", ListForOperator)
             .WithTags("Agencies").RequireAuthorization(Roles.OperatorPolicy)
             .WithName("ListAgencyDisputes").WithSummary("Lists the disputes citizens raised against one agency's accesses");
         app.MapGet("/v1/disputes", ListForAgency)
             .WithTags("Lookups").RequireAuthorization(Roles.AgencyPolicy)
-            .WithName("ListMyDisputes").WithSummary("Lists the disputes citizens raised against the calling agency's accesses");
+            .WithName("ListMyDisputes").WithSummary("Lists the disputes citizens raised against the calling agency's accesses")
+            .ProducesProblems(400, 401, 503);
         return app;
     }
 

@@ -230,6 +230,44 @@ public sealed class EmbeddedHubTests(EmbeddedHubFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task OpenApi_AgencyAndCitizenOperations_DeclareTheirProblemsAndRequestExamples()
+    {
+        var document = await factory.CreateClient().GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+
+        var operations = document.GetProperty("paths").EnumerateObject()
+            .Where(p => p.Name.StartsWith("/v1/", StringComparison.Ordinal) || p.Name.StartsWith("/me/", StringComparison.Ordinal))
+            .SelectMany(p => p.Value.EnumerateObject().Select(o => o.Value))
+            .ToDictionary(o => o.GetProperty("operationId").GetString()!);
+        Assert.NotEmpty(operations);
+        foreach (var (name, operation) in operations)
+        {
+            var responses = operation.GetProperty("responses");
+            foreach (var status in new[] { "401", "503" })
+            {
+                Assert.True(responses.TryGetProperty(status, out var response), $"{name} does not declare {status}");
+                Assert.True(response.GetProperty("content").TryGetProperty("application/problem+json", out _), $"{name}'s {status} is not problem+json");
+            }
+        }
+
+        foreach (var name in new[] { "LookupCitizen", "LookupCitizens", "VerifyCitizen" })
+        {
+            var responses = operations[name].GetProperty("responses");
+            Assert.All(new[] { "400", "403", "413", "415" }, status => Assert.True(responses.TryGetProperty(status, out _), $"{name} does not declare {status}"));
+            var example = operations[name].GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("example");
+            Assert.Equal("tax-registration", example.GetProperty("purpose").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task ApiReference_Page_IsServed()
+    {
+        var response = await factory.CreateClient().GetAsync("/docs/");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("openapi/v1.json", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Metrics_PrometheusPage_HasOrleansAndHttpSeries()
     {
         await _operator.GetAsync("/admin/citizens/001090001234");

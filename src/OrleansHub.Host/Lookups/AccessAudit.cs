@@ -47,6 +47,29 @@ public sealed class AccessAudit(IAuditLog log, HubInstruments instruments, [From
     }
 
     /// <summary>
+    /// Audits a request to the agency API that is refused before its endpoint read it (<paramref name="type"/> is the
+    /// refusal); other requests pass unaudited. When the log does not take the entry the answer becomes 503
+    /// audit-unavailable: no refusal leaves the hub unaudited.
+    /// </summary>
+    public async Task<(ProblemType Type, Guid? AuditId)> AuditIfAgencyRefusalAsync(HttpContext http, ProblemType type)
+    {
+        if (!IsAgencyRequest(http))
+        {
+            return (type, null);
+        }
+
+        try
+        {
+            return (type, await RefusedBeforeEndpointAsync(http, type));
+        }
+        catch (AuditUnavailableException)
+        {
+            http.Response.Headers.RetryAfter = "1";
+            return (ProblemTypes.AuditUnavailable, null);
+        }
+    }
+
+    /// <summary>
     /// The audited operation of the request's endpoint (<see cref="AuditedOperation"/>), else its route template: never the
     /// raw path, which the caller chose. The exception handler clears the endpoint, so it is read from its feature there.
     /// </summary>

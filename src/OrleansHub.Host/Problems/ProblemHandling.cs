@@ -43,7 +43,7 @@ public static partial class ProblemHandling
         if (refusal.Status == http.Response.StatusCode
             && (refusal == ProblemTypes.MalformedRequest || refusal == ProblemTypes.PayloadTooLarge || refusal == ProblemTypes.UnsupportedMediaType))
         {
-            var (answer, auditId) = await HubExceptionHandler.AuditAgencyRefusalAsync(http, refusal, http.RequestServices.GetRequiredService<AccessAudit>());
+            var (answer, auditId) = await http.RequestServices.GetRequiredService<AccessAudit>().AuditIfAgencyRefusalAsync(http, refusal);
             if (answer != refusal)
             {
                 http.Response.StatusCode = answer.Status;
@@ -97,7 +97,7 @@ internal sealed partial class HubExceptionHandler(IProblemDetailsService problem
             detail = badRequest.InnerException is System.Text.Json.JsonException json
                 ? $"The body is not valid JSON of the expected shape (at {json.Path ?? "$"})."
                 : badRequest.Message;
-            (type, auditId) = await AuditAgencyRefusalAsync(httpContext, type, audit);
+            (type, auditId) = await audit.AuditIfAgencyRefusalAsync(httpContext, type);
             detail = type == ProblemTypes.AuditUnavailable ? null : detail;
         }
         else if (exception is AuditUnavailableException)
@@ -134,29 +134,6 @@ internal sealed partial class HubExceptionHandler(IProblemDetailsService problem
         }
 
         return await problems.TryWriteAsync(context);
-    }
-
-    /// <summary>
-    /// Audits a request to the agency API that is refused before its endpoint read it (<paramref name="type"/> is the
-    /// refusal); other requests pass unaudited. When the log does not take the entry the answer becomes 503
-    /// audit-unavailable: no refusal leaves the hub unaudited.
-    /// </summary>
-    internal static async Task<(ProblemType Type, Guid? AuditId)> AuditAgencyRefusalAsync(HttpContext http, ProblemType type, AccessAudit audit)
-    {
-        if (!AccessAudit.IsAgencyRequest(http))
-        {
-            return (type, null);
-        }
-
-        try
-        {
-            return (type, await audit.RefusedBeforeEndpointAsync(http, type));
-        }
-        catch (AuditUnavailableException)
-        {
-            http.Response.Headers.RetryAfter = "1";
-            return (ProblemTypes.AuditUnavailable, null);
-        }
     }
 
     /// <summary>The failed endpoint's name: the exception handler has already cleared it from the request, but keeps it in its feature.</summary>

@@ -18,10 +18,12 @@ public sealed record AgencyCatalogItem([property: Id(0)] long Revision, [propert
 
 /// <summary>
 /// The one list of every agency. It is written once per agency change and read once per refresh interval by each silo,
-/// so its single activation is never a bottleneck; no agency request waits on it.
+/// so its single activation is never a bottleneck; no agency request waits on it. Each recorded change is also pushed to every
+/// silo at once.
 /// </summary>
 public sealed class AgencyCatalogGrain(
-    [PersistentState("agency-catalog", GrainStorageNames.Registry)] IPersistentState<AgencyCatalogState> state) : Grain, IAgencyCatalogGrain
+    [PersistentState("agency-catalog", GrainStorageNames.Registry)] IPersistentState<AgencyCatalogState> state,
+    AgencyChangeBroadcaster broadcaster) : Grain, IAgencyCatalogGrain
 {
     public async Task RecordAsync(string code, long revision)
     {
@@ -41,6 +43,8 @@ public sealed class AgencyCatalogGrain(
             DeactivateOnIdle();
             throw;
         }
+
+        broadcaster.Broadcast(code, revision);
     }
 
     public Task<AgencyCatalogChanges> GetChangesAsync(long afterGeneration)

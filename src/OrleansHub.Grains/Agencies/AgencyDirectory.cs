@@ -18,12 +18,13 @@ namespace OrleansHub.Grains.Agencies;
 /// refused without a grain call, so garbage keys cannot hammer grains or storage.
 /// </para>
 /// <para>
-/// Freshness: a background loop polls the agency catalog every <see cref="AgencyDirectoryOptions.RefreshInterval"/> for the
-/// agencies whose revision changed and reloads those it holds, so a key revoked or an agency suspended through any silo stops
-/// working on every silo within about one interval. Polling one catalog grain (one small call per silo per second) was chosen
-/// over pushing notifications to every silo: it needs no silo list, recovers by itself after a missed message or a restart,
-/// and bounds staleness the same way. The silo that served the change refreshes its copy at once (<see cref="RefreshAsync"/>).
-/// If a reload fails the entry is dropped, so the next request loads from the grain rather than trusting a stale copy.
+/// Freshness: the agency catalog pushes every change to every active silo (<see cref="AgencyChangeListener"/>), which reloads
+/// the agency at once, so a key revoked or an agency suspended through any silo stops working everywhere within milliseconds.
+/// A pushed notice can be lost (a silo joining at that moment, a dropped message), so a background loop also polls the catalog
+/// every <see cref="AgencyDirectoryOptions.RefreshInterval"/> for the agencies whose revision changed: staleness is bounded by
+/// one interval even then, and a restarted silo needs nothing replayed. The silo that served the change refreshes its copy at
+/// once (<see cref="RefreshAsync"/>). If a reload fails the entry is dropped, so the next request loads from the grain rather
+/// than trusting a stale copy.
 /// </para>
 /// </summary>
 public sealed partial class AgencyDirectory : ILifecycleParticipant<ISiloLifecycle>, IDisposable
@@ -111,6 +112,25 @@ public sealed partial class AgencyDirectory : ILifecycleParticipant<ISiloLifecyc
             }
 
             LogReloadFailed(code, e.GetType().Name);
+        }
+    }
+
+    /// <summary>
+    /// A pushed notice that <paramref name="code"/> reached <paramref name="revision"/>: reloads it if this silo holds an older
+    /// copy (an agency it has never loaded needs nothing). Never throws.
+    /// </summary>
+    public async Task ApplyChangeNoticeAsync(string code, long revision)
+    {
+        if (!AgencyRules.IsCode(code))
+        {
+            return;
+        }
+
+        _knownCodes.TryAdd(code, 0);
+        if (_entries.TryGetValue(code, out var cached) && !(cached.IsValueCreated && cached.Value.IsCompletedSuccessfully && cached.Value.Result.Revision >= revision))
+        {
+            await RefreshAsync(code, _stopping.Token);
+            LogReloaded(code, revision);
         }
     }
 
@@ -385,7 +405,10 @@ public sealed partial class AgencyDirectory : ILifecycleParticipant<ISiloLifecyc
 /// <summary>Registers the per-silo agency directory and its refresh loop.</summary>
 public static class AgencyDirectoryExtensions
 {
-    /// <summary>Adds <see cref="AgencyDirectory"/> as a singleton that starts polling the catalog when the silo becomes active.</summary>
+    /// <summary>
+    /// Adds <see cref="AgencyDirectory"/> as a singleton that starts polling the catalog when the silo becomes active, and the
+    /// per-silo listener the catalog pushes changes to.
+    /// </summary>
     public static IServiceCollection AddAgencyDirectory(this IServiceCollection services)
     {
         services.AddOptions<AgencyDirectoryOptions>();
@@ -393,6 +416,8 @@ public static class AgencyDirectoryExtensions
         services.TryAddKeyedSingleton(HubClock.Key, TimeProvider.System);
         services.TryAddSingleton<AgencyDirectory>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<AgencyDirectory>());
+        services.AddGrainService<AgencyChangeListener>();
+        services.TryAddSingleton<AgencyChangeBroadcaster>();
         return services;
     }
 }

@@ -6,8 +6,9 @@ public sealed class AgencyDirectoryOptions
     public const string Section = "Hub:Agencies";
 
     /// <summary>
-    /// How often the directory asks the agency catalog what changed: the longest a revoked key or a suspended agency
-    /// keeps working on a silo other than the one the operator changed it through.
+    /// How often the directory asks the agency catalog what changed. Changes are pushed to every silo at once; this poll is
+    /// the safety net for a lost notice, so it bounds how long a revoked key or a suspended agency can keep working on a
+    /// silo that missed the push.
     /// </summary>
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(1);
 

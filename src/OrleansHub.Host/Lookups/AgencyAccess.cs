@@ -19,6 +19,9 @@ public sealed record VerificationOutcome(AccessDenial Denial, VerificationAnswer
 /// </summary>
 public sealed class AgencyAccess(IGrainFactory grains)
 {
+    private readonly StringKeyedGrains<ICitizenGrain> _citizens = new(grains);
+    private readonly StringKeyedGrains<IConsentGrain> _consents = new(grains);
+
     public async Task<DisclosureOutcome> DiscloseAsync(AgencyPolicy agency, PersonalId citizen, IReadOnlyList<string> fields, string purpose)
     {
         var (denial, granted, withheld) = await ConsentAsync(agency, citizen, fields, purpose);
@@ -27,7 +30,7 @@ public sealed class AgencyAccess(IGrainFactory grains)
             return new(denial, null, []);
         }
 
-        var disclosure = await grains.GetGrain<ICitizenGrain>(citizen.Value).DiscloseAsync(granted);
+        var disclosure = await _citizens.Get(citizen.Value).DiscloseAsync(granted);
         return disclosure.Found ? new(AccessDenial.None, disclosure, withheld) : new(AccessDenial.CitizenUnknown, null, []);
     }
 
@@ -40,7 +43,7 @@ public sealed class AgencyAccess(IGrainFactory grains)
             return new(denial, null, []);
         }
 
-        var answer = await grains.GetGrain<ICitizenGrain>(citizen.Value).VerifyAsync(Narrow(question, granted));
+        var answer = await _citizens.Get(citizen.Value).VerifyAsync(Narrow(question, granted));
         return answer.Found ? new(AccessDenial.None, answer, withheld) : new(AccessDenial.CitizenUnknown, null, []);
     }
 
@@ -66,7 +69,7 @@ public sealed class AgencyAccess(IGrainFactory grains)
             return (AccessDenial.None, fields, []);
         }
 
-        var decision = await grains.GetGrain<IConsentGrain>(citizen.Value).EvaluateAsync(agency.Code, purpose, fields);
+        var decision = await _consents.Get(citizen.Value).EvaluateAsync(agency.Code, purpose, fields);
         var denial = AccessRules.FromConsent(decision);
         return (denial, decision.AllowedFields, [.. fields.Except(decision.AllowedFields, StringComparer.Ordinal)]);
     }

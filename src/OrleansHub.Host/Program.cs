@@ -6,6 +6,7 @@ using OrleansHub.Host.Citizens.Import;
 using OrleansHub.Host.Cluster;
 using OrleansHub.Host.Consents;
 using OrleansHub.Host.Demo;
+using OrleansHub.Host.Events;
 using OrleansHub.Host.Health;
 using OrleansHub.Host.Hosting;
 using OrleansHub.Host.Lookups;
@@ -28,6 +29,7 @@ if (args is ["audit", "verify", .. var verifyArgs])
 var builder = WebApplication.CreateBuilder(args);
 builder.AddOrleansHub();
 builder.AddRegistry();
+builder.AddCitizenEvents();
 builder.AddAgencies();
 builder.AddHubAudit();
 builder.AddLookups();
@@ -51,6 +53,7 @@ app.MapCitizenSignIn();
 app.MapConsentsApi();
 app.MapLookupsApi();
 app.MapTransparencyApi();
+app.MapEventsApi();
 
 app.LogStartupMode();
 await app.RunAsync();

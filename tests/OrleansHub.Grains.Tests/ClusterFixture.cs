@@ -1,6 +1,8 @@
 using OrleansHub.Abstractions.Citizens;
 using OrleansHub.Grains.Agencies;
 using OrleansHub.Grains.Citizens;
+using OrleansHub.Grains.Events;
+using OrleansHub.Grains.Tests.Events;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
@@ -11,6 +13,9 @@ namespace OrleansHub.Grains.Tests;
 public sealed class ClusterFixture : IAsyncLifetime
 {
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 28, 9, 0, 0, TimeSpan.Zero));
+
+    /// <summary>The event log every silo's citizen grains relay to.</summary>
+    public RecordingEventSink Events { get; } = new();
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
@@ -26,6 +31,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.Services.AddKeyedSingleton<TimeProvider>(HubClock.Key, Time);
             silo.Services.Configure<FieldOwnership>(o => o.Owners[CitizenFieldNames.HealthInsuranceNumber] = TestSources.SocialSecurity);
             silo.Services.AddAgencyDirectory();
+            silo.Services.AddSingleton<ICitizenEventSink>(Events);
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();

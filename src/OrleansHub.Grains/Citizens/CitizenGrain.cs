@@ -1,20 +1,36 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansHub.Abstractions.Cards;
 using OrleansHub.Abstractions.Citizens;
+using OrleansHub.Abstractions.Events;
 using OrleansHub.Abstractions.Lookups;
+using OrleansHub.Grains.Events;
 using OrleansHub.Grains.Lookups;
 using F = OrleansHub.Abstractions.Citizens.CitizenFieldNames;
 
 namespace OrleansHub.Grains.Citizens;
 
-/// <summary>Holds one citizen's record; every accepted change bumps the version and is persisted before it is acknowledged.</summary>
-public sealed class CitizenGrain(
+/// <summary>
+/// Holds one citizen's record; every accepted change bumps the version and is persisted before it is acknowledged, together
+/// with the events it produced (the outbox). The events are then relayed to the event log before the change is acknowledged;
+/// if that fails, the outbox keeps them and a timer (and, should this activation die, a reminder) relays them later, oldest
+/// first, so the log holds each citizen's events in sequence order.
+/// </summary>
+public sealed partial class CitizenGrain(
     [PersistentState("citizen", GrainStorageNames.Registry)] IPersistentState<CitizenState> state,
     IOptions<FieldOwnership> ownership,
-    [FromKeyedServices(HubClock.Key)] TimeProvider time) : Grain, ICitizenGrain
+    [FromKeyedServices(HubClock.Key)] TimeProvider time,
+    ICitizenEventSink eventLog,
+    ILogger<CitizenGrain> logger) : Grain, ICitizenGrain, IRemindable
 {
     private const int MaxHistoryPage = 100;
+    private const string RelayReminder = "relay-events";
+    private static readonly TimeSpan RelayRetryPeriod = TimeSpan.FromSeconds(5);
+
+    // The highest event sequence this activation knows is in the event log; the outbox drops those with the next write.
+    private long _relayedThrough;
+    private IGrainTimer? _relayRetry;
 
     // True once this activation served anything but an import: a bulk import then leaves it in memory.
     private bool _inUse;
@@ -22,6 +38,12 @@ public sealed class CitizenGrain(
     private PersonalId Id => PersonalId.Parse(this.GetPrimaryKeyString());
 
     private DateOnly Today => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken) =>
+        state.State.Outbox.Count > 0 ? RelayOutboxAsync() : Task.CompletedTask;
+
+    public Task ReceiveReminder(string reminderName, TickStatus status) =>
+        reminderName == RelayReminder ? RelayOutboxAsync() : Task.CompletedTask;
 
     public Task<CitizenRecord?> GetAsync()
     {
@@ -193,6 +215,13 @@ public sealed class CitizenGrain(
         state.State.Version++;
         state.State.UpdatedAt = now;
         state.State.History.Add(new ChangeEntry(state.State.Version, now, source, plan.Kind, plan.ChangedFields));
+        state.State.Outbox.RemoveAll(e => e.Sequence <= _relayedThrough);
+        foreach (var (type, fields) in CitizenEventClassifier.Classify(plan.Kind, plan.ChangedFields))
+        {
+            state.State.Outbox.Add(new CitizenEvent(
+                Guid.CreateVersion7(now), Id.Value, ++state.State.LastEventSequence, type, now, state.State.Version, fields));
+        }
+
         try
         {
             await state.WriteStateAsync();
@@ -203,7 +232,77 @@ public sealed class CitizenGrain(
             DeactivateOnIdle();
             throw;
         }
+
+        await RelayOutboxAsync();
     }
+
+    /// <summary>
+    /// Appends every outbox event not yet known to be in the log, oldest first (earlier ones that failed go first, so the
+    /// log keeps the citizen's order). Never throws: the events are durable in the outbox, and a failure arms the retries.
+    /// </summary>
+    private async Task RelayOutboxAsync()
+    {
+        var pending = state.State.Outbox.Where(e => e.Sequence > _relayedThrough).ToList();
+        if (pending.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await eventLog.AppendAsync(pending, CancellationToken.None);
+            _relayedThrough = pending[^1].Sequence;
+        }
+        catch (Exception e)
+        {
+            LogRelayFailed(pending.Count, e.GetType().Name);
+            await ArmRelayRetryAsync();
+            return;
+        }
+
+        if (_relayRetry is not null)
+        {
+            _relayRetry.Dispose();
+            _relayRetry = null;
+            await ForgetRelayReminderAsync();
+        }
+    }
+
+    private async Task ArmRelayRetryAsync()
+    {
+        // The timer keeps this activation alive until the log takes the events; the reminder covers this silo dying first.
+        _relayRetry ??= this.RegisterGrainTimer(RelayOutboxAsync, new GrainTimerCreationOptions(RelayRetryPeriod, RelayRetryPeriod) { KeepAlive = true });
+        try
+        {
+            await this.RegisterOrUpdateReminder(RelayReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+        }
+        catch (Exception e)
+        {
+            LogReminderFailed(e.GetType().Name);
+        }
+    }
+
+    private async Task ForgetRelayReminderAsync()
+    {
+        try
+        {
+            if (await this.GetReminder(RelayReminder) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
+            }
+        }
+        catch (Exception e)
+        {
+            // A leftover reminder only relays an empty outbox once a minute until the next successful relay removes it.
+            LogReminderFailed(e.GetType().Name);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not relay {Count} citizen event(s) to the event log ({Failure}); they stay in the record's outbox and are retried")]
+    private partial void LogRelayFailed(int count, string failure);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not register or remove the event relay reminder ({Failure}); the retry timer still runs while the record is active")]
+    private partial void LogReminderFailed(string failure);
 
     private CitizenRecord? Snapshot()
     {

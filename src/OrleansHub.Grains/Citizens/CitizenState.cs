@@ -1,4 +1,5 @@
 using OrleansHub.Abstractions.Citizens;
+using OrleansHub.Abstractions.Events;
 
 namespace OrleansHub.Grains.Citizens;
 
@@ -16,6 +17,15 @@ public sealed class CitizenState
 
     /// <summary>Every accepted change, oldest first.</summary>
     [Id(4)] public List<ChangeEntry> History { get; set; } = [];
+
+    /// <summary>The sequence number of the last event this record produced (0: none yet).</summary>
+    [Id(5)] public long LastEventSequence { get; set; }
+
+    /// <summary>
+    /// Events saved with the change that produced them and not yet known to be in the event log, oldest first: the outbox
+    /// that makes a change and its events one atomic write.
+    /// </summary>
+    [Id(6)] public List<CitizenEvent> Outbox { get; set; } = [];
 
     public bool Exists => Fields.Count > 0;
 

@@ -39,6 +39,15 @@ public static class CitizenEventClassifier
     private static readonly FrozenSet<string> CardFields =
         new[] { F.CardNumber, F.CardIssuedOn, F.CardExpiresOn, F.CardIssuedBy, F.CardStatus, F.EIdStatus }.ToFrozenSet(StringComparer.Ordinal);
 
+    /// <summary>The fields an event of <paramref name="type"/> can name; null for <see cref="CitizenEventTypes.RecordChanged"/> (any field of no other kind).</summary>
+    public static IReadOnlyList<string>? FieldsOf(string type) => type switch
+    {
+        T.RecordChanged => null,
+        T.CardIssued or T.CardReportedLost or T.CardRevoked => [.. CardFields.Order(StringComparer.Ordinal)],
+        T.DeathRecorded => [.. CardFields.Append(F.DateOfDeath).Order(StringComparer.Ordinal)],
+        _ => [.. TypeByField.Where(f => f.Value == type).Select(f => f.Key).Order(StringComparer.Ordinal)],
+    };
+
     /// <summary>The event types and their fields for a change of <paramref name="kind"/> to <paramref name="changedFields"/>, in a stable order.</summary>
     public static IReadOnlyList<(string Type, IReadOnlyList<string> Fields)> Classify(ChangeKind kind, IReadOnlyList<string> changedFields)
     {

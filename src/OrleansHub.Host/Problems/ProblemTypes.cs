@@ -69,6 +69,14 @@ public static class ProblemTypes
     public static readonly ProblemType AuditUnavailable = new("audit-unavailable", StatusCodes.Status503ServiceUnavailable, "The decision could not be audited",
         "Every answer is written to the audit log before it is sent; the log did not accept this one, so no data was sent. Retry later.");
 
+    // Subscriptions and feeds.
+    public static readonly ProblemType PopulationSubscriptionNotAllowed = new("population-subscription-not-allowed", StatusCodes.Status403Forbidden,
+        "Only a state body with the mandate may follow the whole population",
+        "Population-wide subscriptions are for state agencies that need no consent (for example the pension fund following deaths). Follow individual citizens instead.");
+
+    public static readonly ProblemType CursorExpired = new("cursor-expired", StatusCodes.Status410Gone, "The cursor is older than the feed keeps",
+        "Events older than the feed's retention were deleted. Resume from `oldestCursor` (and reconcile anything you may have missed with lookups).");
+
     public static readonly ProblemType Internal = new("internal-error", StatusCodes.Status500InternalServerError, "Unexpected error",
         "Something failed that the hub did not expect. It is logged with the trace ID given here.");
 
@@ -76,7 +84,7 @@ public static class ProblemTypes
     [
         MalformedRequest, ValidationFailed, Unauthenticated, Forbidden, FieldNotOwned, NotFound, MethodNotAllowed, Conflict, VersionMismatch,
         PayloadTooLarge, UnsupportedMediaType, Unavailable, AgencySuspended, FieldNotInAgreement, PurposeNotInAgreement, ConsentRequired,
-        ConsentExpired, CitizenUnknown, BatchTooLarge, AuditUnavailable, Internal,
+        ConsentExpired, CitizenUnknown, BatchTooLarge, AuditUnavailable, PopulationSubscriptionNotAllowed, CursorExpired, Internal,
     ];
 
     /// <summary>The documented type for a bare status code (used when the framework answers on its own).</summary>

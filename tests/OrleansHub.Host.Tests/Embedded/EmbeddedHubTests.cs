@@ -225,7 +225,7 @@ public sealed class EmbeddedHubTests(EmbeddedHubFactory factory) : IClassFixture
             .SelectMany(p => p.Value.EnumerateObject().Select(o => o.Value.GetProperty("operationId").GetString()!))
             .Order().ToArray();
         Assert.Equal(
-            ["CheckCard", "DisputeAccess", "GetAgency", "GetAgencyHistory", "GetAgencyKey", "GetCitizen", "GetCitizenHistory", "GetMyAccessLog", "GetMyConsent", "GetOwnAgency", "GetSilos", "GrantConsent", "ImportCitizens", "IssueAgencyKey", "IssueCard", "IssueDevelopmentCitizenToken", "ListAgencies", "ListAgencyDisputes", "ListAgencyKeys", "ListMyConsents", "ListMyDisputes", "LookupCitizen", "LookupCitizens", "PatchCitizen", "PutAgency", "ReadEventLog", "ReportCardLost", "RevokeAgencyKey", "RevokeCard", "RevokeConsent", "RotateAgencyKey", "VerifyCitizen"],
+            ["CheckCard", "DisputeAccess", "GetAgency", "GetAgencyHistory", "GetAgencyKey", "GetCitizen", "GetCitizenHistory", "GetMyAccessLog", "GetMyConsent", "GetOwnAgency", "GetSilos", "GrantConsent", "ImportCitizens", "IssueAgencyKey", "IssueCard", "IssueDevelopmentCitizenToken", "ListAgencies", "ListAgencyDisputes", "ListAgencyKeys", "ListCitizenSubscriptions", "ListEventTypeSubscriptions", "ListMyConsents", "ListMyDisputes", "LookupCitizen", "LookupCitizens", "PatchCitizen", "PutAgency", "ReadEventLog", "ReadFeed", "ReportCardLost", "RevokeAgencyKey", "RevokeCard", "RevokeConsent", "RotateAgencyKey", "StreamFeed", "SubscribeToCitizen", "SubscribeToEventType", "UnsubscribeFromCitizen", "UnsubscribeFromEventType", "VerifyCitizen"],
             operations);
     }
 

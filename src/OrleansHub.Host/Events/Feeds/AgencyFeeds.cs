@@ -1,0 +1,105 @@
+using OrleansHub.Abstractions.Events;
+
+namespace OrleansHub.Host.Events.Feeds;
+
+/// <summary>One event in an agency's feed: its per-agency cursor, the purpose of the subscription that brought it, the event.</summary>
+public sealed record FeedItem(long Position, string Purpose, CitizenEvent Event);
+
+/// <summary>
+/// A page of an agency's feed. <see cref="OldestAvailable"/> is set instead when the asked-for cursor is older than what
+/// retention kept: the agency must resume from there.
+/// </summary>
+public sealed record FeedPage(IReadOnlyList<FeedItem> Items, long? OldestAvailable)
+{
+    public bool Expired => OldestAvailable is not null;
+}
+
+/// <summary>What one dispatch did: the checkpoint it left, and the agencies whose feeds grew.</summary>
+public sealed record DispatchResult(EventCursor Checkpoint, IReadOnlyCollection<string> GrownFeeds);
+
+/// <summary>Per-agency feeds: filled by the dispatcher from the event log, read by agencies with a cursor.</summary>
+public interface IAgencyFeedStore
+{
+    /// <summary>Where the dispatcher got to in the event log.</summary>
+    Task<EventCursor> ReadCheckpointAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Fans the events of <paramref name="batch"/> after the checkpoint out to the feeds of the agencies following them and
+    /// moves the checkpoint past them, atomically and one dispatch at a time across the cluster. Null when another silo's
+    /// dispatch holds the turn.
+    /// </summary>
+    Task<DispatchResult?> DispatchAsync(IReadOnlyList<LoggedEvent> batch, CancellationToken cancellationToken);
+
+    /// <summary>Up to <paramref name="limit"/> of the agency's feed items after <paramref name="after"/>, oldest first.</summary>
+    Task<FeedPage> ReadAsync(string agencyCode, long after, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Deletes feed items fanned out before <paramref name="before"/>; returns how many.</summary>
+    Task<long> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken);
+}
+
+/// <summary>The feeds of embedded mode, in memory.</summary>
+public sealed class InMemoryAgencyFeedStore(InMemorySubscriptionStore subscriptions, TimeProvider time) : IAgencyFeedStore
+{
+    private readonly Lock _lock = new();
+    private readonly List<(FeedItem Item, string Agency, DateTimeOffset FedAt)> _items = [];
+    private EventCursor _checkpoint = EventCursor.Start;
+    private long _lastPosition;
+    private long _prunedThrough;
+
+    public Task<EventCursor> ReadCheckpointAsync(CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(_checkpoint);
+        }
+    }
+
+    public Task<DispatchResult?> DispatchAsync(IReadOnlyList<LoggedEvent> batch, CancellationToken cancellationToken)
+    {
+        var grown = new HashSet<string>(StringComparer.Ordinal);
+        lock (_lock)
+        {
+            foreach (var logged in batch.Where(b => b.Cursor.Position > _checkpoint.Position))
+            {
+                foreach (var (agency, purpose) in subscriptions.RecipientsOf(logged.Event))
+                {
+                    _items.Add((new FeedItem(++_lastPosition, purpose, logged.Event), agency, time.GetUtcNow()));
+                    grown.Add(agency);
+                }
+
+                _checkpoint = logged.Cursor;
+            }
+
+            return Task.FromResult<DispatchResult?>(new DispatchResult(_checkpoint, grown));
+        }
+    }
+
+    public Task<FeedPage> ReadAsync(string agencyCode, long after, int limit, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (after < _prunedThrough)
+            {
+                return Task.FromResult(new FeedPage([], _prunedThrough));
+            }
+
+            return Task.FromResult(new FeedPage(
+                [.. _items.Where(i => i.Agency == agencyCode && i.Item.Position > after).Take(limit).Select(i => i.Item)], null));
+        }
+    }
+
+    public Task<long> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            var old = _items.TakeWhile(i => i.FedAt < before).ToList();
+            if (old.Count > 0)
+            {
+                _prunedThrough = Math.Max(_prunedThrough, old[^1].Item.Position);
+                _items.RemoveRange(0, old.Count);
+            }
+
+            return Task.FromResult((long)old.Count);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+using Microsoft.Extensions.Options;
+
+namespace OrleansHub.Host.Events.Feeds;
+
+/// <summary>
+/// Moves events from the event log into the feeds of the agencies that follow them. Every silo runs one; the feed store
+/// lets one dispatch run at a time across the cluster, and a silo that finds the turn taken backs off, so in practice one
+/// silo dispatches and another takes over within seconds of its death, from the checkpoint committed with the last fan-out.
+/// It never touches the registry's write path: citizen grains only append to the log.
+/// </summary>
+public sealed partial class EventDispatcher(
+    ICitizenEventLog log,
+    IAgencyFeedStore feeds,
+    FeedSignals signals,
+    IOptions<FeedOptions> options,
+    TimeProvider time,
+    ILogger<EventDispatcher> logger) : BackgroundService
+{
+    private static readonly TimeSpan Backoff = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan PruneInterval = TimeSpan.FromHours(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stopping)
+    {
+        var settings = options.Value;
+        var nextPrune = time.GetUtcNow();
+        EventCursor? cursor = null;
+        while (!stopping.IsCancellationRequested)
+        {
+            var pause = settings.DispatchInterval;
+            try
+            {
+                cursor ??= await feeds.ReadCheckpointAsync(stopping);
+                var batch = await log.ReadAsync(cursor.Value, settings.DispatchBatch, type: null, stopping);
+                if (batch.Count > 0)
+                {
+                    if (await feeds.DispatchAsync(batch, stopping) is { } done)
+                    {
+                        cursor = done.Checkpoint;
+                        foreach (var agency in done.GrownFeeds)
+                        {
+                            // In PostgreSQL mode every silo also hears the NOTIFY; this saves this silo the round trip.
+                            signals.Signal(agency);
+                        }
+
+                        pause = batch.Count == settings.DispatchBatch ? TimeSpan.Zero : pause;
+                    }
+                    else
+                    {
+                        // Another silo dispatches: check back later, from wherever it got to.
+                        (cursor, pause) = (null, Backoff);
+                    }
+                }
+
+                if (time.GetUtcNow() >= nextPrune)
+                {
+                    nextPrune = time.GetUtcNow() + PruneInterval;
+                    if (await feeds.PruneAsync(time.GetUtcNow() - settings.Retention, stopping) is var pruned and > 0)
+                    {
+                        LogPruned(pruned);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                LogDispatchFailed(e.GetType().Name);
+                (cursor, pause) = (null, Backoff);
+            }
+
+            if (pause > TimeSpan.Zero)
+            {
+                await Task.Delay(pause, time, stopping).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Event dispatch failed ({Failure}); retrying from the last committed checkpoint")]
+    private partial void LogDispatchFailed(string failure);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Feed retention removed {Count} feed item(s)")]
+    private partial void LogPruned(long count);
+}

@@ -1,0 +1,432 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+using OrleansHub.Abstractions.Agencies;
+using OrleansHub.Abstractions.Citizens;
+using OrleansHub.Abstractions.Consents;
+using OrleansHub.Abstractions.Events;
+using OrleansHub.Grains.Agencies;
+using OrleansHub.Grains.Events;
+using OrleansHub.Grains.Lookups;
+using OrleansHub.Host.Hosting;
+using OrleansHub.Host.Lookups;
+using OrleansHub.Host.Problems;
+using OrleansHub.Host.Security;
+
+namespace OrleansHub.Host.Events.Feeds;
+
+/// <summary>
+/// Subscriptions and the agency's feed: pull with a cursor (long-polling with <c>wait</c>) or a server-sent-event stream.
+/// Events name which fields changed, never their values; reading the new values is a lookup, audited and charged like any.
+/// </summary>
+public static class FeedEndpoints
+{
+    public const int MaxPage = 500;
+    public const int DefaultPage = 100;
+    public const int MaxWaitSeconds = 30;
+    public const int MaxSubscriptionPage = 1_000;
+    private static readonly TimeSpan StreamHeartbeat = TimeSpan.FromSeconds(15);
+
+    public static WebApplicationBuilder AddAgencyFeeds(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<FeedOptions>().BindConfiguration(FeedOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<FeedSignals>();
+        builder.Services.AddSingleton<FeedDelivery>();
+        if (builder.Configuration.GetStorageMode() == StorageMode.Postgres)
+        {
+            builder.Services.AddSingleton<ISubscriptionStore, PostgresSubscriptionStore>();
+            builder.Services.AddSingleton<IAgencyFeedStore, PostgresAgencyFeedStore>();
+            builder.Services.AddHostedService<FeedNotificationListener>();
+        }
+        else
+        {
+            builder.Services.AddSingleton<InMemorySubscriptionStore>();
+            builder.Services.AddSingleton<ISubscriptionStore>(sp => sp.GetRequiredService<InMemorySubscriptionStore>());
+            builder.Services.AddSingleton<IAgencyFeedStore, InMemoryAgencyFeedStore>();
+        }
+
+        builder.Services.AddHostedService<EventDispatcher>();
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapFeedsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1").WithTags("Subscriptions and feed").RequireAuthorization(Roles.AgencyPolicy);
+
+        group.MapPut("/subscriptions/citizens/{citizenId}", SubscribeCitizen)
+            .WithName("SubscribeToCitizen")
+            .WithSummary("Follows one citizen's changes")
+            .WithDescription("For a purpose in the agency's agreement; optionally only some event types (each must concern a field of the agreement). "
+                + "An agency that needs consent must hold the citizen's consent for the purpose (refused as `consent-required` otherwise, whether or not "
+                + "the citizen exists). Replaces an earlier subscription to the same citizen.")
+            .WithRequestExample(new CitizenSubscriptionRequest("kyc-refresh", [CitizenEventTypes.ResidenceChanged, CitizenEventTypes.DeathRecorded]))
+            .ProducesProblems(400, 401, 403, 413, 415, 503);
+        group.MapDelete("/subscriptions/citizens/{citizenId}", UnsubscribeCitizen)
+            .WithName("UnsubscribeFromCitizen").WithSummary("Stops following one citizen")
+            .ProducesProblems(400, 401, 403, 404, 503);
+        group.MapGet("/subscriptions/citizens", ListCitizenSubscriptions)
+            .WithName("ListCitizenSubscriptions")
+            .WithSummary("Lists the citizens the agency follows")
+            .WithDescription($"By citizen ID, up to `limit` ({DefaultPage} by default, at most {MaxSubscriptionPage}) after `after`.")
+            .ProducesProblems(400, 401, 403, 503);
+        group.MapPut("/subscriptions/population/{eventType}", SubscribePopulation)
+            .WithName("SubscribeToEventType")
+            .WithSummary("Follows one event type for the whole population")
+            .WithDescription("Only for state agencies that need no consent, for a purpose in their agreement, and for an event type that concerns a "
+                + "field of their agreement (for example the pension fund following deaths).")
+            .WithRequestExample(new PopulationSubscriptionRequest("benefit-eligibility"))
+            .ProducesProblems(400, 401, 403, 413, 415, 503);
+        group.MapDelete("/subscriptions/population/{eventType}", UnsubscribePopulation)
+            .WithName("UnsubscribeFromEventType").WithSummary("Stops following an event type population-wide")
+            .ProducesProblems(400, 401, 403, 404, 503);
+        group.MapGet("/subscriptions/population", ListPopulationSubscriptions)
+            .WithName("ListEventTypeSubscriptions").WithSummary("Lists the agency's population-wide subscriptions")
+            .ProducesProblems(401, 403, 503);
+
+        group.MapGet("/feed", ReadFeed)
+            .WithName("ReadFeed")
+            .WithSummary("Reads the agency's feed of events after a cursor")
+            .WithDescription($"CloudEvents 1.0, oldest first, up to `limit` ({DefaultPage} by default, at most {MaxPage}) after `after` (`0`: from the start). "
+                + $"With `wait` (seconds, at most {MaxWaitSeconds}) an empty read waits for the next event (long-poll). Pass `next` as `after`. "
+                + "Each event lists only the changed fields the agreement and, where needed, the citizen's consent cover now. A cursor older than the "
+                + "feed's retention is `410 cursor-expired` with the oldest cursor kept.")
+            .ProducesProblems(400, 401, 403, 410, 503);
+        group.MapGet("/feed/stream", StreamFeed)
+            .WithName("StreamFeed")
+            .WithSummary("Streams the agency's feed as server-sent events")
+            .WithDescription("`text/event-stream`: one event per feed item (`id` is its cursor, `event` its type, `data` the CloudEvent), from `after` or "
+                + "the `Last-Event-ID` header when reconnecting, then live. A comment line every 15 s keeps idle connections open.")
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .ProducesProblems(400, 401, 403, 410, 503);
+        return app;
+    }
+
+    private static async Task<Results<Created<CitizenSubscriptionResponse>, Ok<CitizenSubscriptionResponse>, ProblemHttpResult>> SubscribeCitizen(
+        string citizenId, CitizenSubscriptionRequest body, HttpContext http, AgencyDirectory agencies, ISubscriptionStore store, IGrainFactory grains, TimeProvider time)
+    {
+        if (await CallerAsync(http, agencies) is not { } agency)
+        {
+            return HubProblems.Of(ProblemTypes.Unauthenticated);
+        }
+
+        var errors = AccessRules.ValidateQuestion([], body.Purpose ?? "", fieldsRequired: false);
+        if (!PersonalId.TryParse(citizenId, out var id, out var idError))
+        {
+            errors.Insert(0, new FieldError("citizenId", idError!));
+        }
+
+        var types = ValidateTypes(body.EventTypes ?? [], errors);
+        if (errors.Count > 0)
+        {
+            return HubProblems.Validation(errors);
+        }
+
+        if (Refusal(agency, body.Purpose!, types.Count == 0 ? CitizenEventTypes.All : types, allowAnyMatch: types.Count == 0) is { } refused)
+        {
+            return refused;
+        }
+
+        if (agency.Definition.RequiresConsent)
+        {
+            var decision = await grains.GetGrain<IConsentGrain>(id!.Value.Value).EvaluateAsync(agency.Code, body.Purpose!, agency.Definition.Fields);
+            if (AccessRules.FromConsent(decision) is var denial and not AccessDenial.None)
+            {
+                return HubProblems.Of(AccessAudit.ProblemFor(denial));
+            }
+        }
+
+        var subscription = new CitizenSubscription(agency.Code, id!.Value.Value, body.Purpose!, types, time.GetUtcNow());
+        var response = CitizenSubscriptionResponse.From(subscription);
+        return await store.SubscribeAsync(subscription, http.RequestAborted)
+            ? TypedResults.Created($"/v1/subscriptions/citizens/{subscription.CitizenId}", response)
+            : TypedResults.Ok(response);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> UnsubscribeCitizen(string citizenId, HttpContext http, AgencyDirectory agencies, ISubscriptionStore store)
+    {
+        if (await CallerAsync(http, agencies) is not { } agency)
+        {
+            return HubProblems.Of(ProblemTypes.Unauthenticated);
+        }
+
+        if (!PersonalId.TryParse(citizenId, out var id, out var idError))
+        {
+            return HubProblems.Validation("citizenId", idError!);
+        }
+
+        return await store.UnsubscribeCitizenAsync(agency.Code, id!.Value.Value, http.RequestAborted)
+            ? TypedResults.NoContent()
+            : HubProblems.Of(ProblemTypes.NotFound, "The agency does not follow this citizen.");
+    }
+
+    private static async Task<Results<Ok<CitizenSubscriptionPage>, ProblemHttpResult>> ListCitizenSubscriptions(
+        string? after, int? limit, HttpContext http, AgencyDirectory agencies, ISubscriptionStore store)
+    {
+        if (await CallerAsync(http, agencies) is not { } agency)
+        {
+            return HubProblems.Of(ProblemTypes.Unauthenticated);
+        }
+
+        if (after is not null && !PersonalId.TryParse(after, out _, out _))
+        {
+            return HubProblems.Validation("after", "Pass the `next` value of the previous page (a citizen ID).");
+        }
+
+        if (limit is < 1 or > MaxSubscriptionPage)
+        {
+            return HubProblems.Validation("limit", $"limit is 1 to {MaxSubscriptionPage}.");
+        }
+
+        var size = limit ?? DefaultPage;
+        var page = await store.ListCitizensAsync(agency.Code, after, size, http.RequestAborted);
+        return TypedResults.Ok(new CitizenSubscriptionPage(
+            [.. page.Select(CitizenSubscriptionResponse.From)], page.Count == size ? page[^1].CitizenId : null));
+    }
+
+    private static async Task<Results<Created<PopulationSubscriptionResponse>, Ok<PopulationSubscriptionResponse>, ProblemHttpResult>> SubscribePopulation(
+        string eventType, PopulationSubscriptionRequest body, HttpContext http, AgencyDirectory agencies, ISubscriptionStore store, TimeProvider time)
+    {
+        if (await CallerAsync(http, agencies) is not { } agency)
+        {
+            return HubProblems.Of(ProblemTypes.Unauthenticated);
+        }
+
+        var errors = AccessRules.ValidateQuestion([], body.Purpose ?? "", fieldsRequired: false);
+        ValidateTypes([eventType], errors, member: "eventType");
+        if (errors.Count > 0)
+        {
+            return HubProblems.Validation(errors);
+        }
+
+        if (agency.Definition.Kind != AgencyKind.State || agency.Definition.RequiresConsent)
+        {
+            return HubProblems.Of(ProblemTypes.PopulationSubscriptionNotAllowed);
+        }
+
+        if (Refusal(agency, body.Purpose!, [eventType], allowAnyMatch: false) is { } refused)
+        {
+            return refused;
+        }
+
+        var subscription = new PopulationSubscription(agency.Code, eventType, body.Purpose!, time.GetUtcNow());
+        var response = PopulationSubscriptionResponse.From(subscription);
+        return await store.SubscribeAsync(subscription, http.RequestAborted)
+            ? TypedResults.Created($"/v1/subscriptions/population/{eventType}", response)
+            : TypedResults.Ok(response);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> UnsubscribePopulation(string eventType, HttpContext http, AgencyDirectory agencies, ISubscriptionStore store)
+    {
+        if (await CallerAsync(http, agencies) is not { } agency)
+        {
+            return HubProblems.Of(ProblemTypes.Unauthenticated);
+        }
+
+        return await store.UnsubscribePopulationAsync(agency.Code, eventType, http.RequestAborted)
+            ? TypedResults.NoContent()
+            : HubProblems.Of(ProblemTypes.NotFound, "The agency does not follow this event type.");
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<PopulationSubscriptionResponse>>, ProblemHttpResult>> ListPopulationSubscriptions(
+        HttpContext http, AgencyDirectory agencies, ISubscriptionStore store)
+    {
+        if (await CallerAsync(http, agencies) is not { } agency)
+        {
+            return HubProblems.Of(ProblemTypes.Unauthenticated);
+        }
+
+        var list = await store.ListPopulationAsync(agency.Code, http.RequestAborted);
+        return TypedResults.Ok<IReadOnlyList<PopulationSubscriptionResponse>>([.. list.Select(PopulationSubscriptionResponse.From)]);
+    }
+
+    private static async Task<Results<Ok<FeedPageResponse>, ProblemHttpResult>> ReadFeed(
+        string? after, int? limit, int? wait, HttpContext http, AgencyDirectory agencies, IAgencyFeedStore feeds, FeedSignals signals, FeedDelivery delivery, TimeProvider time)
+    {
+        if (await CallerAsync(http, agencies) is not { } agency)
+        {
+            return HubProblems.Of(ProblemTypes.Unauthenticated);
+        }
+
+        var errors = new List<FieldError>();
+        var cursor = ParseCursor(after, "after", errors);
+        if (limit is < 1 or > MaxPage)
+        {
+            errors.Add(new("limit", $"limit is 1 to {MaxPage}."));
+        }
+
+        if (wait is < 0 or > MaxWaitSeconds)
+        {
+            errors.Add(new("wait", $"wait is 0 to {MaxWaitSeconds} seconds."));
+        }
+
+        if (errors.Count > 0)
+        {
+            return HubProblems.Validation(errors);
+        }
+
+        if (!agency.IsActive)
+        {
+            return HubProblems.Of(ProblemTypes.AgencySuspended);
+        }
+
+        var deadline = time.GetUtcNow() + TimeSpan.FromSeconds(wait ?? 0);
+        while (true)
+        {
+            var signal = signals.NextAsync(agency.Code);
+            var page = await feeds.ReadAsync(agency.Code, cursor, limit ?? DefaultPage, http.RequestAborted);
+            if (page.Expired)
+            {
+                return Expired(page.OldestAvailable!.Value);
+            }
+
+            var remaining = deadline - time.GetUtcNow();
+            if (page.Items.Count > 0 || remaining <= TimeSpan.Zero)
+            {
+                var delivered = await delivery.FilterAsync(agency, page.Items);
+                var next = page.Items.Count > 0 ? page.Items[^1].Position : cursor;
+                return TypedResults.Ok(new FeedPageResponse([.. delivered.Select(d => d.Event)], next.ToString(CultureInfo.InvariantCulture)));
+            }
+
+            await Task.WhenAny(signal, Task.Delay(remaining, time, http.RequestAborted));
+            http.RequestAborted.ThrowIfCancellationRequested();
+        }
+    }
+
+    private static async Task<IResult> StreamFeed(
+        string? after, HttpContext http, AgencyDirectory agencies, IAgencyFeedStore feeds, FeedSignals signals, FeedDelivery delivery,
+        IOptions<JsonOptions> json, TimeProvider time)
+    {
+        if (await CallerAsync(http, agencies) is not { } agency)
+        {
+            return HubProblems.Of(ProblemTypes.Unauthenticated);
+        }
+
+        var errors = new List<FieldError>();
+        var lastEventId = http.Request.Headers["Last-Event-ID"].ToString();
+        var cursor = string.IsNullOrEmpty(lastEventId) ? ParseCursor(after, "after", errors) : ParseCursor(lastEventId, "Last-Event-ID", errors);
+        if (errors.Count > 0)
+        {
+            return HubProblems.Validation(errors);
+        }
+
+        if (!agency.IsActive)
+        {
+            return HubProblems.Of(ProblemTypes.AgencySuspended);
+        }
+
+        var first = await feeds.ReadAsync(agency.Code, cursor, MaxPage, http.RequestAborted);
+        if (first.Expired)
+        {
+            return Expired(first.OldestAvailable!.Value);
+        }
+
+        http.Response.ContentType = "text/event-stream";
+        http.Response.Headers.CacheControl = "no-cache";
+        await http.Response.WriteAsync("retry: 2000\n\n", http.RequestAborted);
+        await http.Response.Body.FlushAsync(http.RequestAborted);
+        var page = first;
+        try
+        {
+            while (!http.RequestAborted.IsCancellationRequested)
+            {
+                var signal = signals.NextAsync(agency.Code);
+                page ??= await feeds.ReadAsync(agency.Code, cursor, MaxPage, http.RequestAborted);
+                if (page.Expired)
+                {
+                    // Retention overtook a slow stream: tell the client and end, it reconnects from the oldest cursor.
+                    await http.Response.WriteAsync($"event: cursor-expired\ndata: {{\"oldestCursor\":\"{page.OldestAvailable}\"}}\n\n", http.RequestAborted);
+                    return Results.Empty;
+                }
+
+                if (page.Items.Count > 0)
+                {
+                    // The agency's status may have changed since the stream opened: re-read it for every page.
+                    if (await CallerAsync(http, agencies) is not { IsActive: true } current)
+                    {
+                        return Results.Empty;
+                    }
+
+                    foreach (var item in await delivery.FilterAsync(current, page.Items))
+                    {
+                        var data = JsonSerializer.Serialize(item.Event, json.Value.SerializerOptions);
+                        await http.Response.WriteAsync($"id: {item.Position}\nevent: {item.Event.Type}\ndata: {data}\n\n", http.RequestAborted);
+                    }
+
+                    cursor = page.Items[^1].Position;
+                    await http.Response.Body.FlushAsync(http.RequestAborted);
+                }
+                else if (await Task.WhenAny(signal, Task.Delay(StreamHeartbeat, time, http.RequestAborted)) != signal)
+                {
+                    await http.Response.WriteAsync(": keep-alive\n\n", http.RequestAborted);
+                    await http.Response.Body.FlushAsync(http.RequestAborted);
+                }
+
+                page = null;
+            }
+        }
+        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away.
+        }
+
+        return Results.Empty;
+    }
+
+    private static async Task<AgencyPolicy?> CallerAsync(HttpContext http, AgencyDirectory agencies) =>
+        http.User.FindFirst(HubClaims.Agency)?.Value is { } code ? await agencies.FindAsync(code, http.RequestAborted) : null;
+
+    private static long ParseCursor(string? text, string member, List<FieldError> errors)
+    {
+        if (text is null)
+        {
+            return 0;
+        }
+
+        if (text.Length is > 0 and <= 19 && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var cursor))
+        {
+            return cursor;
+        }
+
+        errors.Add(new(member, "A cursor is the `next` value (or event `id`) the feed gave, a non-negative whole number; `0` is the start."));
+        return 0;
+    }
+
+    private static IReadOnlyList<string> ValidateTypes(IReadOnlyList<string> types, List<FieldError> errors, string member = "eventTypes")
+    {
+        if (types.Any(t => t is null || !CitizenEventTypes.All.Contains(t, StringComparer.Ordinal)))
+        {
+            errors.Add(new(member, "Unknown event type; the types are: " + string.Join(", ", CitizenEventTypes.All) + "."));
+            return [];
+        }
+
+        return [.. types.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// Why the agreement does not allow following <paramref name="types"/> for <paramref name="purpose"/>, or null. With
+    /// <paramref name="allowAnyMatch"/> (all types asked for implicitly) it is enough that some type concerns the agreement.
+    /// </summary>
+    private static ProblemHttpResult? Refusal(AgencyPolicy agency, string purpose, IReadOnlyList<string> types, bool allowAnyMatch)
+    {
+        var (denial, _) = AccessRules.CheckAgreement(agency, purpose, []);
+        if (denial != AccessDenial.None)
+        {
+            return HubProblems.Of(AccessAudit.ProblemFor(denial));
+        }
+
+        bool Concerns(string type) => CitizenEventClassifier.FieldsOf(type) is not { } fields || fields.Any(agency.AllowsField);
+        var outside = types.Where(t => !Concerns(t)).ToList();
+        if (outside.Count == 0 || (allowAnyMatch && outside.Count < types.Count))
+        {
+            return null;
+        }
+
+        return HubProblems.Of(ProblemTypes.FieldNotInAgreement, "These event types concern no field of the agency's agreement.",
+            HubProblems.ErrorList([.. outside.Select(t => new FieldError("eventTypes", t))]));
+    }
+
+    private static ProblemHttpResult Expired(long oldest) =>
+        HubProblems.Of(ProblemTypes.CursorExpired, extensions: new Dictionary<string, object?> { ["oldestCursor"] = oldest.ToString(CultureInfo.InvariantCulture) });
+}

@@ -1,0 +1,21 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace OrleansHub.Host.Events.Feeds;
+
+/// <summary>Subscriptions, feeds and their delivery. Bound from <c>Hub:Feeds</c>.</summary>
+public sealed class FeedOptions
+{
+    public const string Section = "Hub:Feeds";
+
+    /// <summary>How long an event stays in an agency's feed; older cursors are answered 410 with the oldest one kept.</summary>
+    [Range(typeof(TimeSpan), "01:00:00", "3650.00:00:00")]
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>How often the dispatcher looks for new events when the last look found none.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:00:10")]
+    public TimeSpan DispatchInterval { get; set; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>Most events fanned out in one transaction.</summary>
+    [Range(1, 10_000)]
+    public int DispatchBatch { get; set; } = 1_000;
+}

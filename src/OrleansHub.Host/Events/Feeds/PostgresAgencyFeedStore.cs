@@ -1,0 +1,167 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace OrleansHub.Host.Events.Feeds;
+
+/// <summary>
+/// The feeds in PostgreSQL (migration 0008). A dispatch runs only while its transaction holds an advisory lock, so
+/// dispatches never overlap: feed positions commit in increasing order, and an agency's cursor never skips an item.
+/// </summary>
+public sealed class PostgresAgencyFeedStore(NpgsqlDataSource dataSource) : IAgencyFeedStore
+{
+    /// <summary>The channel each silo listens on; the payload is the agency code whose feed grew.</summary>
+    public const string NotificationChannel = "agency_feed";
+
+    private const long DispatchLockKey = 0x4f48_4556_454e_5453; // "OHEVENTS"
+
+    public async Task<EventCursor> ReadCheckpointAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("SELECT tx::text, position FROM event_dispatch");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new EventCursor(ulong.Parse(reader.GetString(0), System.Globalization.CultureInfo.InvariantCulture), reader.GetInt64(1));
+    }
+
+    public async Task<DispatchResult?> DispatchAsync(IReadOnlyList<LoggedEvent> batch, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var turn = new NpgsqlCommand("SELECT pg_try_advisory_xact_lock(@key)", connection, transaction))
+        {
+            turn.Parameters.AddWithValue("key", DispatchLockKey);
+            if (!(bool)(await turn.ExecuteScalarAsync(cancellationToken))!)
+            {
+                return null;
+            }
+        }
+
+        // The batch was read before the turn was taken: another silo may have dispatched part of it since.
+        EventCursor checkpoint;
+        await using (var read = new NpgsqlCommand("SELECT tx::text, position FROM event_dispatch", connection, transaction))
+        await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
+        {
+            await reader.ReadAsync(cancellationToken);
+            checkpoint = new EventCursor(ulong.Parse(reader.GetString(0), System.Globalization.CultureInfo.InvariantCulture), reader.GetInt64(1));
+        }
+
+        batch = [.. batch.Where(b => (b.Cursor.Transaction, b.Cursor.Position).CompareTo((checkpoint.Transaction, checkpoint.Position)) > 0)];
+        if (batch.Count == 0)
+        {
+            return new DispatchResult(checkpoint, []);
+        }
+
+        var grown = new List<string>();
+        await using (var fanOut = new NpgsqlCommand("""
+            WITH batch AS (
+                SELECT * FROM unnest(@ordinals, @event_ids, @citizen_ids, @sequences, @types, @occurred_at, @record_versions, @changed_fields)
+                    AS b(ordinal, event_id, citizen_id, sequence, type, occurred_at, record_version, changed_fields)
+            ),
+            recipients AS (
+                -- An agency following the citizen and the event type population-wide gets the event once (the citizen
+                -- subscription's purpose wins).
+                SELECT DISTINCT ON (b.ordinal, r.agency_code) b.*, r.agency_code, r.purpose
+                FROM batch b
+                JOIN LATERAL (
+                    SELECT s.agency_code, s.purpose, 0 AS rank FROM citizen_subscriptions s
+                    WHERE s.citizen_id = b.citizen_id AND (cardinality(s.event_types) = 0 OR b.type = ANY (s.event_types))
+                    UNION ALL
+                    SELECT p.agency_code, p.purpose, 1 FROM population_subscriptions p WHERE p.event_type = b.type
+                ) r ON true
+                ORDER BY b.ordinal, r.agency_code, r.rank
+            ),
+            inserted AS (
+                INSERT INTO agency_feed (agency_code, purpose, event_id, citizen_id, sequence, type, occurred_at, record_version, changed_fields)
+                SELECT agency_code, purpose, event_id, citizen_id, sequence, type, occurred_at, record_version, string_to_array(changed_fields, ',')
+                FROM recipients
+                ORDER BY ordinal, agency_code
+                ON CONFLICT (agency_code, event_id) DO NOTHING
+                RETURNING agency_code
+            )
+            SELECT DISTINCT agency_code FROM inserted
+            """, connection, transaction))
+        {
+            var events = batch.Select(b => b.Event).ToList();
+            fanOut.Parameters.Add(new NpgsqlParameter<int[]>("ordinals", [.. Enumerable.Range(0, batch.Count)]));
+            fanOut.Parameters.Add(new NpgsqlParameter<Guid[]>("event_ids", [.. events.Select(e => e.Id)]));
+            fanOut.Parameters.Add(new NpgsqlParameter<string[]>("citizen_ids", [.. events.Select(e => e.CitizenId)]));
+            fanOut.Parameters.Add(new NpgsqlParameter<long[]>("sequences", [.. events.Select(e => e.Sequence)]));
+            fanOut.Parameters.Add(new NpgsqlParameter<string[]>("types", [.. events.Select(e => e.Type)]));
+            fanOut.Parameters.Add(new NpgsqlParameter<DateTime[]>("occurred_at", [.. events.Select(e => e.Time.UtcDateTime)]) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+            fanOut.Parameters.Add(new NpgsqlParameter<long[]>("record_versions", [.. events.Select(e => e.RecordVersion)]));
+            fanOut.Parameters.Add(new NpgsqlParameter<string[]>("changed_fields", [.. events.Select(e => string.Join(',', e.ChangedFields))]));
+            await using var reader = await fanOut.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                grown.Add(reader.GetString(0));
+            }
+        }
+
+        var last = batch[^1].Cursor;
+        await using (var advance = new NpgsqlCommand("UPDATE event_dispatch SET tx = @tx::text::xid8, position = @position", connection, transaction))
+        {
+            advance.Parameters.AddWithValue("tx", last.Transaction.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            advance.Parameters.AddWithValue("position", last.Position);
+            await advance.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        foreach (var agency in grown)
+        {
+            // Delivered to every listening silo when the transaction commits.
+            await using var notify = new NpgsqlCommand("SELECT pg_notify(@channel, @agency)", connection, transaction);
+            notify.Parameters.AddWithValue("channel", NotificationChannel);
+            notify.Parameters.AddWithValue("agency", agency);
+            await notify.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return new DispatchResult(last, grown);
+    }
+
+    public async Task<FeedPage> ReadAsync(string agencyCode, long after, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using (var floor = new NpgsqlCommand("SELECT pruned_through FROM feed_retention", connection))
+        {
+            var prunedThrough = (long)(await floor.ExecuteScalarAsync(cancellationToken))!;
+            if (after < prunedThrough)
+            {
+                return new FeedPage([], prunedThrough);
+            }
+        }
+
+        await using var command = new NpgsqlCommand("""
+            SELECT feed_position, purpose, event_id, citizen_id, sequence, type, occurred_at, record_version, changed_fields
+            FROM agency_feed
+            WHERE agency_code = @agency AND feed_position > @after
+            ORDER BY feed_position
+            LIMIT @limit
+            """, connection);
+        command.Parameters.AddWithValue("agency", agencyCode);
+        command.Parameters.AddWithValue("after", after);
+        command.Parameters.AddWithValue("limit", limit);
+        var items = new List<FeedItem>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            items.Add(new FeedItem(reader.GetInt64(0), reader.GetString(1), new Abstractions.Events.CitizenEvent(
+                reader.GetGuid(2), reader.GetString(3), reader.GetInt64(4), reader.GetString(5),
+                new DateTimeOffset(reader.GetDateTime(6), TimeSpan.Zero), reader.GetInt64(7), reader.GetFieldValue<string[]>(8))));
+        }
+
+        return new FeedPage(items, null);
+    }
+
+    public async Task<long> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        // Positions grow with fed_at (one dispatcher), so this deletes a prefix of every feed.
+        await using var command = dataSource.CreateCommand("""
+            WITH deleted AS (DELETE FROM agency_feed WHERE fed_at < @before RETURNING feed_position),
+                 summary AS (SELECT count(*) AS n, max(feed_position) AS through FROM deleted),
+                 floor AS (UPDATE feed_retention SET pruned_through = greatest(pruned_through, (SELECT through FROM summary))
+                           WHERE (SELECT through FROM summary) IS NOT NULL)
+            SELECT n FROM summary
+            """);
+        command.Parameters.AddWithValue("before", before);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+}

@@ -69,6 +69,11 @@ public static class SiloHostingExtensions
                 o.Invariant = NpgsqlInvariant;
                 o.ConnectionString = connectionString;
             });
+            if (cluster.Kubernetes)
+            {
+                // After ConfigureEndpoints and ClusterOptions: the pod's IP and orleans/* labels win over the settings above.
+                silo.UseKubernetesHosting();
+            }
         });
 
         return builder;

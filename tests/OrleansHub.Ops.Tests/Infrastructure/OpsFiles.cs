@@ -41,4 +41,7 @@ public static class OpsFiles
     public static string Text(this YamlNode node, string key) => ((YamlScalarNode)node.Child(key)).Value ?? "";
 
     public static IEnumerable<YamlMappingNode> Items(this YamlNode node) => ((YamlSequenceNode)node).Children.OfType<YamlMappingNode>();
+
+    /// <summary>The scalar values of a sequence, e.g. volume mounts or scrape targets.</summary>
+    public static IEnumerable<string> AllScalars(this YamlNode node) => ((YamlSequenceNode)node).Children.OfType<YamlScalarNode>().Select(s => s.Value ?? "");
 }

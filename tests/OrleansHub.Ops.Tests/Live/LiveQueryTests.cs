@@ -125,7 +125,7 @@ public sealed class LiveQueryTests(ObservedHub hub)
     }
 
     [Fact]
-    public async Task Scrape_OfEitherSilo_CarriesNoCitizenId()
+    public async Task Scrape_OfEitherSilo_CarriesNoCitizenIdNameOrDatabasePassword()
     {
         foreach (var silo in hub.Silos)
         {
@@ -134,6 +134,8 @@ public sealed class LiveQueryTests(ObservedHub hub)
             Assert.Contains("hub_lookups_total", scraped, StringComparison.Ordinal);
             Assert.All(hub.CitizenIds, id => Assert.DoesNotContain(id, scraped, StringComparison.Ordinal));
             Assert.DoesNotContain("Nguyễn", scraped, StringComparison.Ordinal);
+            Assert.Contains("db_client_connection_pool_name", scraped, StringComparison.Ordinal);
+            Assert.DoesNotContain(ObservedHub.DatabasePassword, scraped, StringComparison.Ordinal);
         }
     }
 

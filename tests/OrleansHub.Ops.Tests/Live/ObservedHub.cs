@@ -17,6 +17,9 @@ public sealed class ObservedHub : IAsyncLifetime
 {
     public const string Purpose = "tax-registration";
 
+    /// <summary>A password in the silos' connection string, which the Npgsql pool name label must leave out.</summary>
+    public const string DatabasePassword = "ops-test-secret-4f1c";
+
     private readonly PostgresServer _postgres = new();
     private readonly List<HubProcess> _silos = [];
     private Process? _prometheus;
@@ -38,7 +41,8 @@ public sealed class ObservedHub : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await _postgres.InitializeAsync();
-        var database = await _postgres.CreateDatabaseAsync();
+        // The private server trusts loopback, so the password is never checked; it is there to prove it never reaches /metrics.
+        var database = await _postgres.CreateDatabaseAsync() + ";Password=" + DatabasePassword;
         var clusterId = $"ops-{Guid.NewGuid():N}";
         // Started together: the silos apply the migrations under an advisory lock.
         var starts = new[] { HubProcess.StartAsync(database, clusterId), HubProcess.StartAsync(database, clusterId) };

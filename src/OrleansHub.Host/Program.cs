@@ -47,6 +47,7 @@ app.MapCardsApi();
 app.MapAgenciesAdminApi();
 app.MapAgencyApi();
 app.MapClusterApi();
+app.MapHubOrleansDashboard();
 app.MapCitizenSignIn();
 app.MapConsentsApi();
 app.MapLookupsApi();

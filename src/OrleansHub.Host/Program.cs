@@ -51,6 +51,7 @@ app.MapCardsApi();
 app.MapAgenciesAdminApi();
 app.MapAgencyApi();
 app.MapClusterApi();
+app.MapHubOrleansDashboard();
 app.MapCitizenSignIn();
 app.MapConsentsApi();
 app.MapLookupsApi();

@@ -25,4 +25,10 @@ public sealed class HubClusterOptions
 
     /// <summary>The address other silos reach this one at; defaults to loopback in embedded mode and the first non-loopback address otherwise.</summary>
     public string? AdvertisedAddress { get; set; }
+
+    /// <summary>
+    /// Running as Kubernetes pods (deploy/kubernetes): silo name, address and cluster IDs come from the pod, and silos
+    /// whose pod is gone are declared dead at once instead of after missed probes. Clustering stays on PostgreSQL.
+    /// </summary>
+    public bool Kubernetes { get; set; }
 }

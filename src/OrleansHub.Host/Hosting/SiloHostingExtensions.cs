@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using Orleans.Configuration;
 using OrleansHub.Grains;
+using OrleansHub.Host.Cluster;
 using OrleansHub.Host.Storage;
 
 namespace OrleansHub.Host.Hosting;
@@ -38,6 +39,9 @@ public static class SiloHostingExtensions
             silo.Configure<ClusterMembershipOptions>(configuration.GetSection($"{HubClusterOptions.Section}:Membership"));
             silo.Configure<SiloMessagingOptions>(configuration.GetSection($"{HubClusterOptions.Section}:Messaging"));
             silo.UseHubStorageSerializer();
+            silo.AddHubOrleansDashboard(configuration);
+            // Activity.Current (the HTTP request's trace) travels with grain calls, also to other silos.
+            silo.AddActivityPropagation();
 
             if (mode == StorageMode.Embedded)
             {
@@ -69,6 +73,11 @@ public static class SiloHostingExtensions
                 o.Invariant = NpgsqlInvariant;
                 o.ConnectionString = connectionString;
             });
+            if (cluster.Kubernetes)
+            {
+                // After ConfigureEndpoints and ClusterOptions: the pod's IP and orleans/* labels win over the settings above.
+                silo.UseKubernetesHosting();
+            }
         });
 
         return builder;

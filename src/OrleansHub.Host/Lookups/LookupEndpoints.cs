@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using OrleansHub.Abstractions.Agencies;
 using OrleansHub.Abstractions.Citizens;
@@ -9,6 +10,7 @@ using OrleansHub.Host.Citizens;
 using OrleansHub.Host.Hosting;
 using OrleansHub.Host.Problems;
 using OrleansHub.Host.Security;
+using OrleansHub.Host.Telemetry;
 
 namespace OrleansHub.Host.Lookups;
 
@@ -65,7 +67,21 @@ public static class LookupEndpoints
     }
 
     private static async Task<Results<Ok<LookupResponse>, ProblemHttpResult>> Lookup(
-        LookupRequest request, HttpContext http, AgencyDirectory agencies, AgencyAccess access, AccessAudit audit)
+        LookupRequest request, HttpContext http, AgencyDirectory agencies, AgencyAccess access, AccessAudit audit, HubInstruments instruments)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            return await LookupCore(request, http, agencies, access, audit, instruments);
+        }
+        finally
+        {
+            instruments.RequestTimed(AccessAudit.Lookup, http.User.FindFirst(HubClaims.Agency)?.Value, started);
+        }
+    }
+
+    private static async Task<Results<Ok<LookupResponse>, ProblemHttpResult>> LookupCore(
+        LookupRequest request, HttpContext http, AgencyDirectory agencies, AgencyAccess access, AccessAudit audit, HubInstruments instruments)
     {
         var agency = await CallerAsync(http, agencies);
         var citizenId = PersonalId.TryParse(request.CitizenId, out var parsed, out var idError) ? parsed.Value : (PersonalId?)null;
@@ -77,7 +93,7 @@ public static class LookupEndpoints
 
         if (agency is null || errors.Count > 0)
         {
-            return await RefuseAsync<LookupResponse>(http, audit, agency?.Code, citizenId?.Value, AccessAudit.Lookup, request.Fields, request.Purpose, errors);
+            return await RefuseAsync<LookupResponse>(http, audit, instruments, agency?.Code, citizenId?.Value, AccessAudit.Lookup, request.Fields, request.Purpose, errors);
         }
 
         var (denial, outside) = AccessRules.CheckAgreement(agency, request.Purpose, request.Fields);
@@ -87,6 +103,7 @@ public static class LookupEndpoints
         var entry = audit.Entry(http, agency.Code, citizenId!.Value.Value, AccessAudit.Lookup, request.Purpose,
             outcome?.Disclosure is { } disclosed ? [.. disclosed.Fields.Keys] : request.Fields, problem);
         await audit.WriteAsync([entry], CancellationToken.None);
+        instruments.AccessDecided(AccessAudit.Lookup, agency.Code, problem?.Slug);
 
         return problem is null
             ? TypedResults.Ok(Response(citizenId.Value, request.Purpose, outcome!, entry.Id))
@@ -94,13 +111,28 @@ public static class LookupEndpoints
     }
 
     private static async Task<Results<Ok<BatchLookupResponse>, ProblemHttpResult>> BatchLookup(
-        BatchLookupRequest request, HttpContext http, AgencyDirectory agencies, AgencyAccess access, AccessAudit audit)
+        BatchLookupRequest request, HttpContext http, AgencyDirectory agencies, AgencyAccess access, AccessAudit audit, HubInstruments instruments)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            return await BatchLookupCore(request, http, agencies, access, audit, instruments);
+        }
+        finally
+        {
+            instruments.RequestTimed(AccessAudit.BatchLookup, http.User.FindFirst(HubClaims.Agency)?.Value, started);
+        }
+    }
+
+    private static async Task<Results<Ok<BatchLookupResponse>, ProblemHttpResult>> BatchLookupCore(
+        BatchLookupRequest request, HttpContext http, AgencyDirectory agencies, AgencyAccess access, AccessAudit audit, HubInstruments instruments)
     {
         var agency = await CallerAsync(http, agencies);
         if (request.CitizenIds.Count > MaxBatchSize)
         {
             var tooMany = audit.Entry(http, agency?.Code, null, AccessAudit.BatchLookup, request.Purpose, [], ProblemTypes.BatchTooLarge);
             await audit.WriteAsync([tooMany], CancellationToken.None);
+            instruments.AccessDecided(AccessAudit.BatchLookup, agency?.Code, ProblemTypes.BatchTooLarge.Slug);
             return HubProblems.Of(ProblemTypes.BatchTooLarge, $"A batch may name at most {MaxBatchSize} citizen IDs; this one names {request.CitizenIds.Count}.",
                 new Dictionary<string, object?> { ["auditId"] = tooMany.Id });
         }
@@ -131,7 +163,7 @@ public static class LookupEndpoints
 
         if (agency is null || errors.Count > 0)
         {
-            return await RefuseAsync<BatchLookupResponse>(http, audit, agency?.Code, null, AccessAudit.BatchLookup, request.Fields, request.Purpose, errors);
+            return await RefuseAsync<BatchLookupResponse>(http, audit, instruments, agency?.Code, null, AccessAudit.BatchLookup, request.Fields, request.Purpose, errors);
         }
 
         var (denial, outside) = AccessRules.CheckAgreement(agency, request.Purpose, request.Fields);
@@ -140,6 +172,8 @@ public static class LookupEndpoints
             var problem = AccessAudit.ProblemFor(denial);
             var refused = ids.Select(id => audit.Entry(http, agency.Code, id.Value, AccessAudit.BatchLookup, request.Purpose, request.Fields, problem)).ToList();
             await audit.WriteAsync(refused, CancellationToken.None);
+            instruments.AccessDecided(AccessAudit.BatchLookup, agency.Code, problem.Slug);
+            instruments.BatchItemsDecided(agency.Code, problem.Slug, refused.Count);
             return Denied(problem, outside, auditId: null);
         }
 
@@ -159,11 +193,31 @@ public static class LookupEndpoints
         }
 
         await audit.WriteAsync(entries, CancellationToken.None);
+        instruments.AccessDecided(AccessAudit.BatchLookup, agency.Code, refusedAs: null);
+        for (var i = 0; i < entries.Count; i++)
+        {
+            instruments.BatchItemsDecided(agency.Code, entries[i].Reason);
+        }
+
         return TypedResults.Ok(new BatchLookupResponse(items));
     }
 
     private static async Task<Results<Ok<VerificationResponse>, ProblemHttpResult>> Verify(
-        VerificationRequest request, HttpContext http, AgencyDirectory agencies, AgencyAccess access, AccessAudit audit)
+        VerificationRequest request, HttpContext http, AgencyDirectory agencies, AgencyAccess access, AccessAudit audit, HubInstruments instruments)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            return await VerifyCore(request, http, agencies, access, audit, instruments);
+        }
+        finally
+        {
+            instruments.RequestTimed(AccessAudit.Verification, http.User.FindFirst(HubClaims.Agency)?.Value, started);
+        }
+    }
+
+    private static async Task<Results<Ok<VerificationResponse>, ProblemHttpResult>> VerifyCore(
+        VerificationRequest request, HttpContext http, AgencyDirectory agencies, AgencyAccess access, AccessAudit audit, HubInstruments instruments)
     {
         var agency = await CallerAsync(http, agencies);
         var claims = request.Claims ?? new Dictionary<string, string>();
@@ -182,7 +236,7 @@ public static class LookupEndpoints
         var fields = claims.Keys.Concat(predicates.Fields()).Distinct(StringComparer.Ordinal).ToList();
         if (agency is null || errors.Count > 0)
         {
-            return await RefuseAsync<VerificationResponse>(http, audit, agency?.Code, citizenId?.Value, AccessAudit.Verification, fields, request.Purpose, errors);
+            return await RefuseAsync<VerificationResponse>(http, audit, instruments, agency?.Code, citizenId?.Value, AccessAudit.Verification, fields, request.Purpose, errors);
         }
 
         var (denial, outside) = AccessRules.CheckAgreement(agency, request.Purpose, fields);
@@ -194,6 +248,7 @@ public static class LookupEndpoints
         var entry = audit.Entry(http, agency.Code, citizenId!.Value.Value, AccessAudit.Verification, request.Purpose,
             [.. fields.Except(outcome?.Withheld ?? [], StringComparer.Ordinal)], problem);
         await audit.WriteAsync([entry], CancellationToken.None);
+        instruments.AccessDecided(AccessAudit.Verification, agency.Code, problem?.Slug);
 
         return problem is null
             ? TypedResults.Ok(new VerificationResponse(citizenId.Value.Value, outcome!.Answer!.Version, outcome.Answer.Claims, outcome.Answer.Predicates, outcome.Withheld, entry.Id))
@@ -224,13 +279,14 @@ public static class LookupEndpoints
 
     /// <summary>Audits and answers a request that was malformed, or whose agency is no longer known.</summary>
     private static async Task<Results<Ok<T>, ProblemHttpResult>> RefuseAsync<T>(
-        HttpContext http, AccessAudit audit, string? agencyCode, string? citizenId, string operation, IReadOnlyList<string> fields, string purpose, List<FieldError> errors)
+        HttpContext http, AccessAudit audit, HubInstruments instruments, string? agencyCode, string? citizenId, string operation, IReadOnlyList<string> fields, string purpose, List<FieldError> errors)
     {
         var type = agencyCode is null ? ProblemTypes.Unauthenticated : ProblemTypes.ValidationFailed;
         // Only well-formed values reach the log: a malformed field list or purpose is recorded as absent.
         var entry = audit.Entry(http, agencyCode, citizenId, operation, errors.Any(e => e.Field == "purpose") ? null : purpose,
             errors.Any(e => e.Field.StartsWith("fields", StringComparison.Ordinal) || e.Field.StartsWith("claims", StringComparison.Ordinal)) ? [] : fields, type);
         await audit.WriteAsync([entry], CancellationToken.None);
+        instruments.AccessDecided(operation, agencyCode, type.Slug);
         var extensions = HubProblems.ErrorList(errors);
         extensions["auditId"] = entry.Id;
         return type == ProblemTypes.ValidationFailed

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
 namespace OrleansHub.Host.Telemetry;
@@ -14,6 +15,11 @@ public sealed class HubInstruments
     private readonly Histogram<int> _auditBatchSize;
     private readonly Histogram<double> _auditFlushDuration;
     private readonly Counter<long> _agencyRefusals;
+    private readonly Counter<long> _lookups;
+    private readonly Counter<long> _batchLookups;
+    private readonly Counter<long> _batchItems;
+    private readonly Counter<long> _verifications;
+    private readonly Histogram<double> _requestDuration;
 
     public HubInstruments(IMeterFactory meters)
     {
@@ -29,6 +35,18 @@ public sealed class HubInstruments
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.25, 0.5, 1, 2, 3, 5, 7.5, 10, 15, 25, 50, 100, 250, 1_000] });
         _agencyRefusals = meter.CreateCounter<long>("hub.agency.refusals", unit: "{request}",
             description: "Agency API requests refused before their endpoint ran (no valid key, unreadable body), by reason and agency (unknown when the key named none).");
+        _lookups = meter.CreateCounter<long>("hub.lookups", unit: "{request}",
+            description: "Single lookups decided by an endpoint, by agency, outcome (answered, refused) and reason (none, or the problem type's slug).");
+        _batchLookups = meter.CreateCounter<long>("hub.lookups.batches", unit: "{request}",
+            description: "Batch lookups decided by an endpoint, by agency, outcome (answered, refused) and reason; a batch is answered when its items were decided one by one.");
+        _batchItems = meter.CreateCounter<long>("hub.lookups.batch.items", unit: "{citizen}",
+            description: "Citizens of batch lookups, each decided on its own, by agency, outcome (answered, refused) and reason.");
+        _verifications = meter.CreateCounter<long>("hub.verifications", unit: "{request}",
+            description: "Verifications decided by an endpoint, by agency, outcome (answered, refused) and reason.");
+        _requestDuration = meter.CreateHistogram<double>("hub.request.duration", unit: "ms",
+            description: "Time an agency endpoint took from reading the request to the audited answer, by operation and agency.",
+            tags: null,
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.5, 1, 2, 3, 5, 7.5, 10, 15, 25, 50, 75, 100, 250, 500, 1_000, 2_500, 5_000] });
     }
 
     /// <summary>Counts one import line: created, updated, unchanged or rejected.</summary>
@@ -45,4 +63,46 @@ public sealed class HubInstruments
         _auditBatchSize.Record(entries, outcome);
         _auditFlushDuration.Record(milliseconds, outcome);
     }
+
+    /// <summary>
+    /// Counts one agency request an endpoint decided. <paramref name="operation"/> is one of the audited operations
+    /// (lookup, lookup-batch, verification); <paramref name="refusedAs"/> is the problem type's slug, null when answered.
+    /// The label values are constants and a registered agency's code, so a call allocates nothing.
+    /// </summary>
+    public void AccessDecided(string operation, string? agencyCode, string? refusedAs)
+    {
+        var tags = DecisionTags(agencyCode, refusedAs);
+        CounterOf(operation).Add(1, in tags);
+    }
+
+    /// <summary>Counts <paramref name="count"/> citizens of one batch decided alike (answered, or refused for the same reason).</summary>
+    public void BatchItemsDecided(string? agencyCode, string? refusedAs, int count = 1)
+    {
+        var tags = DecisionTags(agencyCode, refusedAs);
+        _batchItems.Add(count, in tags);
+    }
+
+    /// <summary>Records how long one agency endpoint ran since <paramref name="startedTimestamp"/> (<see cref="Stopwatch.GetTimestamp()"/>).</summary>
+    public void RequestTimed(string operation, string? agencyCode, long startedTimestamp)
+    {
+        var tags = new TagList { { "operation", operation }, { "agency", agencyCode ?? UnknownAgency } };
+        _requestDuration.Record(Stopwatch.GetElapsedTime(startedTimestamp).TotalMilliseconds, in tags);
+    }
+
+    private const string UnknownAgency = "unknown";
+
+    private static TagList DecisionTags(string? agencyCode, string? refusedAs) => new()
+    {
+        { "agency", agencyCode ?? UnknownAgency },
+        { "outcome", refusedAs is null ? "answered" : "refused" },
+        { "reason", refusedAs ?? "none" },
+    };
+
+    private Counter<long> CounterOf(string operation) => operation switch
+    {
+        "lookup" => _lookups,
+        "lookup-batch" => _batchLookups,
+        "verification" => _verifications,
+        _ => throw new ArgumentOutOfRangeException(nameof(operation), operation, "Not an audited agency operation."),
+    };
 }

@@ -1,18 +1,42 @@
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 
 namespace OrleansHub.Host.Telemetry;
 
-/// <summary>Metrics through OpenTelemetry, exposed for Prometheus at <c>/metrics</c>.</summary>
+/// <summary>
+/// Metrics through OpenTelemetry, exposed for Prometheus at <c>/metrics</c>; structured logs (JSON lines outside
+/// development); traces from HTTP through grain calls, exported over OTLP when an endpoint is configured.
+/// </summary>
 public static class TelemetryExtensions
 {
+    public const string ServiceName = "orleanshub";
+
+    /// <summary>OTLP endpoint for traces (e.g. http://collector:4317); no endpoint, no trace export.</summary>
+    public const string OtlpEndpointSetting = "Hub:Telemetry:OtlpEndpoint";
+
     public static WebApplicationBuilder AddHubTelemetry(this WebApplicationBuilder builder)
     {
+        builder.AddHubLogging();
         builder.Services.AddSingleton<HubInstruments>();
-        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(HubInstruments.MeterName, "Microsoft.Orleans", "Npgsql")
-            .AddAspNetCoreInstrumentation()
-            .AddRuntimeInstrumentation()
-            .AddPrometheusExporter());
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(ServiceName, serviceInstanceId: Environment.MachineName))
+            .WithMetrics(metrics => metrics
+                .AddMeter(HubInstruments.MeterName, "Microsoft.Orleans", "Npgsql")
+                .AddAspNetCoreInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddPrometheusExporter());
+
+        if (builder.Configuration[OtlpEndpointSetting] is { Length: > 0 } endpoint)
+        {
+            telemetry.WithTracing(tracing => tracing
+                .AddAspNetCoreInstrumentation(o => o.Filter = http => !IsPlumbing(http.Request.Path))
+                // Orleans' grain-call spans, parented to the HTTP request's span (see AddActivityPropagation on the silo).
+                .AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application")
+                .AddSource("Npgsql")
+                .AddOtlpExporter(o => o.Endpoint = new Uri(endpoint)));
+        }
+
         return builder;
     }
 
@@ -22,4 +46,34 @@ public static class TelemetryExtensions
         app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
         return app;
     }
+
+    /// <summary>
+    /// JSON lines (one object per entry, with scopes: trace and span IDs, request ID) for log collectors in production;
+    /// single readable lines in development. Messages come from [LoggerMessage] templates that name no citizen.
+    /// </summary>
+    private static void AddHubLogging(this WebApplicationBuilder builder)
+    {
+        builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
+        if (builder.Environment.IsDevelopment())
+        {
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss.fff ";
+            });
+        }
+        else
+        {
+            builder.Logging.AddJsonConsole(o =>
+            {
+                o.IncludeScopes = true;
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            });
+        }
+    }
+
+    /// <summary>Scrapes and probes: traced, they would drown the requests worth looking at.</summary>
+    private static bool IsPlumbing(PathString path) =>
+        path.StartsWithSegments("/metrics", StringComparison.Ordinal) || path.StartsWithSegments("/health", StringComparison.Ordinal);
 }

@@ -1,0 +1,136 @@
+using OrleansHub.Ops.Tests.Infrastructure;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace OrleansHub.Ops.Tests.Deploy;
+
+/// <summary>
+/// What can be checked of the container and Kubernetes files without a container runtime: they parse, carry the
+/// required fields, and point at files, ports and endpoints that exist.
+/// </summary>
+public sealed class DeployAssetTests
+{
+    private static string Deploy(params string[] parts) => Path.Combine([OpsFiles.DeployFolder, .. parts]);
+
+    [Fact]
+    public void Compose_DefinesPostgresThreeSilosPrometheusAndGrafana()
+    {
+        var services = Compose().Child("services");
+
+        Assert.Equal(["grafana", "postgres", "prometheus", "silo1", "silo2", "silo3"],
+            ((YamlMappingNode)services).Children.Keys.Select(k => ((YamlScalarNode)k).Value!).Order(StringComparer.Ordinal));
+        foreach (var name in new[] { "silo1", "silo2", "silo3" })
+        {
+            var silo = services.Child(name);
+            Assert.Equal("deploy/Dockerfile", silo.Child("build").Text("dockerfile"));
+            Assert.True(File.Exists(Path.Combine(OpsFiles.DeployFolder, silo.Child("build").Text("context"), silo.Child("build").Text("dockerfile"))));
+            var environment = silo.Child("environment");
+            Assert.Contains("Host=postgres;", environment.Text("ConnectionStrings__Postgres"), StringComparison.Ordinal);
+            Assert.Equal(name, silo.Text("hostname"));
+            Assert.Equal("orleanshub-compose", environment.Text("Hub__Cluster__ClusterId"));
+            Assert.Contains("/health/ready", string.Join(' ', silo.Child("healthcheck").Child("test").AllScalars()), StringComparison.Ordinal);
+            Assert.Equal("service_healthy", silo.Child("depends_on").Child("postgres").Text("condition"));
+        }
+    }
+
+    [Fact]
+    public void Compose_PrometheusScrapesTheComposeSilos_AndGrafanaMountsTheDashboards()
+    {
+        var services = Compose().Child("services");
+        var mounts = services.Child("grafana").Child("volumes").AllScalars().ToList();
+        var provider = OpsFiles.YamlDocuments(Deploy("grafana", "provisioning", "dashboards", "orleanshub.yml")).Single()
+            .Child("providers").Items().Single().Child("options").Text("path");
+
+        Assert.Contains($"../dashboards:{provider}:ro", mounts);
+        Assert.Contains("./grafana/provisioning:/etc/grafana/provisioning:ro", mounts);
+        Assert.Contains("./prometheus:/etc/prometheus:ro", services.Child("prometheus").Child("volumes").AllScalars());
+        Assert.All(mounts.Select(m => m.Split(':')[0]), source => Assert.True(Directory.Exists(Path.Combine(OpsFiles.DeployFolder, source)), source));
+
+        var scrape = OpsFiles.YamlDocuments(Deploy("prometheus", "prometheus.yml")).Single().Child("scrape_configs").Items().Single();
+        Assert.Equal("orleanshub", scrape.Text("job_name"));
+        Assert.Equal(["silo1:8080", "silo2:8080", "silo3:8080"], scrape.Child("static_configs").Items().Single().Child("targets").AllScalars());
+    }
+
+    [Fact]
+    public void Kubernetes_EveryManifest_IsWellFormed_AndKustomizationListsThem()
+    {
+        var kustomization = OpsFiles.YamlDocuments(Deploy("kubernetes", "kustomization.yaml")).Single();
+        var resources = kustomization.Child("resources").AllScalars().ToList();
+
+        Assert.All(resources, r => Assert.True(File.Exists(Deploy("kubernetes", r)), r));
+        var documents = resources.SelectMany(r => OpsFiles.YamlDocuments(Deploy("kubernetes", r))).ToList();
+        Assert.All(documents, d =>
+        {
+            Assert.False(string.IsNullOrWhiteSpace(d.Text("apiVersion")));
+            Assert.False(string.IsNullOrWhiteSpace(d.Text("kind")));
+            Assert.False(string.IsNullOrWhiteSpace(d.Child("metadata").Text("name")));
+        });
+        Assert.Equal(["Deployment", "Namespace", "PodDisruptionBudget", "Role", "RoleBinding", "Service", "ServiceAccount"],
+            documents.Select(d => d.Text("kind")).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Kubernetes_Deployment_HasProbesGracefulStopNonRootAndOrleansHosting()
+    {
+        var deployment = Manifest("deployment.yaml", "Deployment");
+        var pod = deployment.Child("spec").Child("template");
+        var container = pod.Child("spec").Child("containers").Items().Single();
+
+        Assert.Equal("/health/ready", container.Child("readinessProbe").Child("httpGet").Text("path"));
+        Assert.Equal("/health/live", container.Child("livenessProbe").Child("httpGet").Text("path"));
+        Assert.True(int.Parse(pod.Child("spec").Text("terminationGracePeriodSeconds"), System.Globalization.CultureInfo.InvariantCulture) >= 30);
+        Assert.Equal("true", pod.Child("spec").Child("securityContext").Text("runAsNonRoot"));
+        Assert.Equal("false", container.Child("securityContext").Text("allowPrivilegeEscalation"));
+
+        var labels = pod.Child("metadata").Child("labels");
+        Assert.True(labels.Has("orleans/serviceId") && labels.Has("orleans/clusterId"));
+        var environment = container.Child("env").Items().ToDictionary(e => e.Text("name"), e => e);
+        Assert.Equal("true", environment["Hub__Cluster__Kubernetes"].Text("value"));
+        Assert.All(new[] { "POD_NAME", "POD_NAMESPACE", "POD_IP", "ORLEANS_SERVICE_ID", "ORLEANS_CLUSTER_ID", "ConnectionStrings__Postgres", "Hub__Operator__ApiKey" },
+            name => Assert.True(environment.ContainsKey(name), name));
+        Assert.Equal("orleanshub", pod.Child("spec").Text("serviceAccountName"));
+    }
+
+    [Fact]
+    public void Kubernetes_ServiceAndDisruptionBudget_SelectTheSiloPods()
+    {
+        var podLabels = (YamlMappingNode)Manifest("deployment.yaml", "Deployment").Child("spec").Child("template").Child("metadata").Child("labels");
+        var service = (YamlMappingNode)Manifest("service.yaml", "Service").Child("spec").Child("selector");
+        var budget = Manifest("pdb.yaml", "PodDisruptionBudget").Child("spec");
+
+        Assert.All(service.Children, pair => Assert.Equal(pair.Value, podLabels.Children[pair.Key]));
+        Assert.All(((YamlMappingNode)budget.Child("selector").Child("matchLabels")).Children, pair => Assert.Equal(pair.Value, podLabels.Children[pair.Key]));
+        Assert.Equal("1", budget.Text("maxUnavailable"));
+    }
+
+    [Fact]
+    public void Dockerfile_IsMultiStage_RunsAsNonRoot_AndCopiesEveryProjectTheHostNeeds()
+    {
+        var lines = File.ReadAllLines(Deploy("Dockerfile")).Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')).ToList();
+
+        Assert.Equal(2, lines.Count(l => l.StartsWith("FROM ", StringComparison.Ordinal)));
+        var user = Assert.Single(lines, l => l.StartsWith("USER ", StringComparison.Ordinal));
+        Assert.DoesNotContain("root", user, StringComparison.Ordinal);
+        Assert.True(lines.IndexOf(user) > lines.FindLastIndex(l => l.StartsWith("FROM ", StringComparison.Ordinal)), "USER must apply to the runtime stage.");
+        Assert.Contains(lines, l => l.StartsWith("ENTRYPOINT", StringComparison.Ordinal) && l.Contains("OrleansHub.Host.dll", StringComparison.Ordinal));
+
+        // The restore layer copies project files one by one: a project the host depends on must not be missing.
+        var copied = lines.Where(l => l.StartsWith("COPY src/", StringComparison.Ordinal) && l.Contains(".csproj", StringComparison.Ordinal))
+            .Select(l => l.Split(' ')[1]).ToHashSet(StringComparer.Ordinal);
+        var needed = new[] { "OrleansHub.Host", "OrleansHub.Grains", "OrleansHub.Abstractions", "OrleansHub.Synthetic" };
+        Assert.All(needed, p => Assert.Contains($"src/{p}/{p}.csproj", copied));
+        Assert.All(copied, c => Assert.True(File.Exists(Path.Combine(OpsFiles.DeployFolder, "..", c)), c));
+    }
+
+    private static YamlMappingNode Compose()
+    {
+        // Compose files use YAML merge keys (<<: *silo); the merging parser resolves them as Docker does.
+        using var reader = new StreamReader(Deploy("docker-compose.yml"));
+        var stream = new YamlStream();
+        stream.Load(new MergingParser(new Parser(reader)));
+        return (YamlMappingNode)stream.Documents.Single().RootNode;
+    }
+
+    private static YamlMappingNode Manifest(string file, string kind) =>
+        OpsFiles.YamlDocuments(Deploy("kubernetes", file)).Single(d => d.Text("kind") == kind);
+}

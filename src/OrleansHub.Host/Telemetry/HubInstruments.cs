@@ -20,6 +20,9 @@ public sealed class HubInstruments
     private readonly Counter<long> _batchItems;
     private readonly Counter<long> _verifications;
     private readonly Histogram<double> _requestDuration;
+    private readonly Counter<long> _eventsDispatched;
+    private readonly Counter<long> _eventsDelivered;
+    private readonly Histogram<double> _deliveryLag;
 
     public HubInstruments(IMeterFactory meters)
     {
@@ -47,6 +50,26 @@ public sealed class HubInstruments
             description: "Time an agency endpoint took from reading the request to the audited answer, by operation and agency.",
             tags: null,
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.5, 1, 2, 3, 5, 7.5, 10, 15, 25, 50, 75, 100, 250, 500, 1_000, 2_500, 5_000] });
+        _eventsDispatched = meter.CreateCounter<long>("hub.events.dispatched", unit: "{event}",
+            description: "Citizen events fanned out from the event log to the agency feeds (each exactly once cluster-wide), by event type.");
+        _eventsDelivered = meter.CreateCounter<long>("hub.events.delivered", unit: "{event}",
+            description: "Events handed to an agency, by agency and channel (pull: the feed and its long-poll; stream: server-sent events).");
+        _deliveryLag = meter.CreateHistogram<double>("hub.events.delivery.lag", unit: "ms",
+            description: "From the registry accepting a change to its event being handed to an agency, by channel.",
+            tags: null,
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000, 300_000, 3_600_000] });
+    }
+
+    /// <summary>Counts events the dispatcher fanned out, one call per event type.</summary>
+    public void EventsDispatched(string eventType, int count) =>
+        _eventsDispatched.Add(count, new KeyValuePair<string, object?>("type", eventType));
+
+    /// <summary>Counts one event handed to an agency and records its lag since the change was accepted at <paramref name="acceptedAt"/>.</summary>
+    public void EventDelivered(string agencyCode, string channel, DateTimeOffset acceptedAt, DateTimeOffset now)
+    {
+        var channelTag = new KeyValuePair<string, object?>("channel", channel);
+        _eventsDelivered.Add(1, new KeyValuePair<string, object?>("agency", agencyCode), channelTag);
+        _deliveryLag.Record(Math.Max(0, (now - acceptedAt).TotalMilliseconds), channelTag);
     }
 
     /// <summary>Counts one import line: created, updated, unchanged or rejected.</summary>

@@ -9,9 +9,9 @@ public sealed class DashboardStructureTests
     public static TheoryData<string> Dashboards => new(DashboardFiles.Paths.Select(Path.GetFileName)!);
 
     [Fact]
-    public void Folder_HoldsTheThreeDashboards()
+    public void Folder_HoldsTheFourDashboards()
     {
-        Assert.Equal(["agencies.json", "cluster-health.json", "hub-overview.json"], DashboardFiles.Paths.Select(Path.GetFileName));
+        Assert.Equal(["agencies.json", "change-propagation.json", "cluster-health.json", "hub-overview.json"], DashboardFiles.Paths.Select(Path.GetFileName));
     }
 
     [Theory]

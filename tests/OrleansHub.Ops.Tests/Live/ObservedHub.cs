@@ -206,6 +206,8 @@ public sealed class ObservedHub : IAsyncLifetime
             CitizenIds.Add(id);
         }
 
+        await DriveChangePropagationAsync(key);
+
         const int rounds = 3;
         for (var round = 0; round < rounds; round++)
         {
@@ -235,6 +237,19 @@ public sealed class ObservedHub : IAsyncLifetime
 
             await Task.Delay(TimeSpan.FromSeconds(2));
         }
+    }
+
+    /// <summary>The agency follows a citizen through silo 1; a name change through silo 0 reaches its feed (a long-poll on silo 1).</summary>
+    private async Task DriveChangePropagationAsync(string key)
+    {
+        using var agency = new HttpClient { BaseAddress = _silos[^1].Client.BaseAddress }.WithBearer(key);
+        await Expect(agency.PutAsJsonAsync($"/v1/subscriptions/citizens/{CitizenIds[0]}", new { purpose = Purpose }), HttpStatusCode.Created, "subscription");
+        var waiting = agency.GetAsync("/v1/feed?after=0&wait=20");
+        await Expect(_silos[0].Client.PatchCitizenAsync(CitizenIds[0], new { fullName = "Nguyễn Văn Kiểm Tra" }), HttpStatusCode.OK, "name-corrected");
+        using var fed = await waiting;
+        var events = (await fed.ReadJsonAsync()).GetProperty("events");
+        Assert.True(events.GetArrayLength() == 1, $"expected the name change in the feed, got {events}");
+        Sent["delivered-pull"] = 1;
     }
 
     private async Task Expect(Task<HttpResponseMessage> sending, HttpStatusCode status, string kind)

@@ -14,8 +14,8 @@ public sealed record FeedPage(IReadOnlyList<FeedItem> Items, long? OldestAvailab
     public bool Expired => OldestAvailable is not null;
 }
 
-/// <summary>What one dispatch did: the checkpoint it left, and the agencies whose feeds grew.</summary>
-public sealed record DispatchResult(EventCursor Checkpoint, IReadOnlyCollection<string> GrownFeeds);
+/// <summary>What one dispatch did: the checkpoint it left, the events it fanned out, and the agencies whose feeds grew.</summary>
+public sealed record DispatchResult(EventCursor Checkpoint, IReadOnlyList<LoggedEvent> Dispatched, IReadOnlyCollection<string> GrownFeeds);
 
 /// <summary>Per-agency feeds: filled by the dispatcher from the event log, read by agencies with a cursor.</summary>
 public interface IAgencyFeedStore
@@ -59,7 +59,8 @@ public sealed class InMemoryAgencyFeedStore(InMemorySubscriptionStore subscripti
         var grown = new HashSet<string>(StringComparer.Ordinal);
         lock (_lock)
         {
-            foreach (var logged in batch.Where(b => b.Cursor.Position > _checkpoint.Position))
+            var fresh = batch.Where(b => b.Cursor.Position > _checkpoint.Position).ToList();
+            foreach (var logged in fresh)
             {
                 foreach (var (agency, purpose) in subscriptions.RecipientsOf(logged.Event))
                 {
@@ -70,7 +71,7 @@ public sealed class InMemoryAgencyFeedStore(InMemorySubscriptionStore subscripti
                 _checkpoint = logged.Cursor;
             }
 
-            return Task.FromResult<DispatchResult?>(new DispatchResult(_checkpoint, grown));
+            return Task.FromResult<DispatchResult?>(new DispatchResult(_checkpoint, fresh, grown));
         }
     }
 

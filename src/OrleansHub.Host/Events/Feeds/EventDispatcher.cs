@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using OrleansHub.Host.Telemetry;
 
 namespace OrleansHub.Host.Events.Feeds;
 
@@ -14,6 +15,7 @@ public sealed partial class EventDispatcher(
     FeedSignals signals,
     IOptions<FeedOptions> options,
     TimeProvider time,
+    HubInstruments instruments,
     ILogger<EventDispatcher> logger) : BackgroundService
 {
     private static readonly TimeSpan Backoff = TimeSpan.FromSeconds(2);
@@ -36,6 +38,11 @@ public sealed partial class EventDispatcher(
                     if (await feeds.DispatchAsync(batch, stopping) is { } done)
                     {
                         cursor = done.Checkpoint;
+                        foreach (var sameType in done.Dispatched.GroupBy(d => d.Event.Type))
+                        {
+                            instruments.EventsDispatched(sameType.Key, sameType.Count());
+                        }
+
                         foreach (var agency in done.GrownFeeds)
                         {
                             // In PostgreSQL mode every silo also hears the NOTIFY; this saves this silo the round trip.

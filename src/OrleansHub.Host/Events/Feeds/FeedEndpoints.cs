@@ -14,6 +14,7 @@ using OrleansHub.Host.Hosting;
 using OrleansHub.Host.Lookups;
 using OrleansHub.Host.Problems;
 using OrleansHub.Host.Security;
+using OrleansHub.Host.Telemetry;
 
 namespace OrleansHub.Host.Events.Feeds;
 
@@ -242,7 +243,8 @@ public static class FeedEndpoints
     }
 
     private static async Task<Results<Ok<FeedPageResponse>, ProblemHttpResult>> ReadFeed(
-        string? after, int? limit, int? wait, HttpContext http, AgencyDirectory agencies, IAgencyFeedStore feeds, FeedSignals signals, FeedDelivery delivery, TimeProvider time)
+        string? after, int? limit, int? wait, HttpContext http, AgencyDirectory agencies, IAgencyFeedStore feeds, FeedSignals signals, FeedDelivery delivery,
+        HubInstruments instruments, TimeProvider time)
     {
         if (await CallerAsync(http, agencies) is not { } agency)
         {
@@ -285,6 +287,11 @@ public static class FeedEndpoints
             if (page.Items.Count > 0 || remaining <= TimeSpan.Zero)
             {
                 var delivered = await delivery.FilterAsync(agency, page.Items);
+                foreach (var item in delivered)
+                {
+                    instruments.EventDelivered(agency.Code, "pull", item.Event.Time, time.GetUtcNow());
+                }
+
                 var next = page.Items.Count > 0 ? page.Items[^1].Position : cursor;
                 return TypedResults.Ok(new FeedPageResponse([.. delivered.Select(d => d.Event)], next.ToString(CultureInfo.InvariantCulture)));
             }
@@ -296,7 +303,7 @@ public static class FeedEndpoints
 
     private static async Task<IResult> StreamFeed(
         string? after, HttpContext http, AgencyDirectory agencies, IAgencyFeedStore feeds, FeedSignals signals, FeedDelivery delivery,
-        IOptions<JsonOptions> json, TimeProvider time)
+        IOptions<JsonOptions> json, HubInstruments instruments, TimeProvider time)
     {
         if (await CallerAsync(http, agencies) is not { } agency)
         {
@@ -352,6 +359,7 @@ public static class FeedEndpoints
                     {
                         var data = JsonSerializer.Serialize(item.Event, json.Value.SerializerOptions);
                         await http.Response.WriteAsync($"id: {item.Position}\nevent: {item.Event.Type}\ndata: {data}\n\n", http.RequestAborted);
+                        instruments.EventDelivered(current.Code, "stream", item.Event.Time, time.GetUtcNow());
                     }
 
                     cursor = page.Items[^1].Position;

@@ -47,7 +47,7 @@ public sealed class PostgresAgencyFeedStore(NpgsqlDataSource dataSource) : IAgen
         batch = [.. batch.Where(b => (b.Cursor.Transaction, b.Cursor.Position).CompareTo((checkpoint.Transaction, checkpoint.Position)) > 0)];
         if (batch.Count == 0)
         {
-            return new DispatchResult(checkpoint, []);
+            return new DispatchResult(checkpoint, [], []);
         }
 
         var grown = new List<string>();
@@ -114,7 +114,7 @@ public sealed class PostgresAgencyFeedStore(NpgsqlDataSource dataSource) : IAgen
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return new DispatchResult(last, grown);
+        return new DispatchResult(last, batch, grown);
     }
 
     public async Task<FeedPage> ReadAsync(string agencyCode, long after, int limit, CancellationToken cancellationToken)

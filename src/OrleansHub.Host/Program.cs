@@ -6,6 +6,7 @@ using OrleansHub.Host.Citizens.Import;
 using OrleansHub.Host.Cluster;
 using OrleansHub.Host.Consents;
 using OrleansHub.Host.Demo;
+using OrleansHub.Host.Fees;
 using OrleansHub.Host.Health;
 using OrleansHub.Host.Hosting;
 using OrleansHub.Host.Lookups;
@@ -25,11 +26,17 @@ if (args is ["audit", "verify", .. var verifyArgs])
     return await AuditVerifyCommand.RunAsync(verifyArgs);
 }
 
+if (args is ["fees", "reconcile", .. var reconcileArgs])
+{
+    return await FeesReconcileCommand.RunAsync(reconcileArgs);
+}
+
 var builder = WebApplication.CreateBuilder(args);
 builder.AddOrleansHub();
 builder.AddRegistry();
 builder.AddAgencies();
 builder.AddHubAudit();
+builder.AddFees();
 builder.AddLookups();
 builder.AddHubSecurity();
 builder.AddHubHealthChecks();
@@ -39,6 +46,7 @@ builder.AddDemoDataWhenEmbedded();
 
 var app = builder.Build();
 app.UseHubApi();
+app.UseIdempotencyKeys();
 app.MapHubHealth();
 app.MapHubMetrics();
 app.MapCitizensApi();
@@ -51,6 +59,7 @@ app.MapCitizenSignIn();
 app.MapConsentsApi();
 app.MapLookupsApi();
 app.MapTransparencyApi();
+app.MapFeesApi();
 
 app.LogStartupMode();
 await app.RunAsync();

@@ -22,10 +22,23 @@ public sealed class AccessAudit(IAuditLog log, HubInstruments instruments, [From
     /// <summary>One decision; <paramref name="denial"/> null means the fields were disclosed. The reason is the problem type's slug.</summary>
     public AuditEntry Entry(HttpContext http, string? agencyCode, string? citizenId, string operation, string? purpose, IReadOnlyList<string> fields, ProblemType? denial) =>
         new(Guid.CreateVersion7(time.GetUtcNow()), time.GetUtcNow(), agencyCode, citizenId, operation, purpose, fields,
-            denial is null ? AuditOutcome.Allowed : AuditOutcome.Denied, denial?.Slug, FeeVnd: null, http.TraceIdentifier);
+            denial is null ? AuditOutcome.Allowed : AuditOutcome.Denied, denial?.Slug, Fee: null, http.TraceIdentifier);
 
-    /// <summary>Completes once the entries are durable; throws <see cref="AuditUnavailableException"/> otherwise, and then nothing may be sent.</summary>
-    public ValueTask WriteAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken) => log.AppendAsync(entries, cancellationToken);
+    /// <summary>
+    /// Completes once the entries are durable (with their charges, and the fee ledger with them); throws
+    /// <see cref="AuditUnavailableException"/> otherwise, and then nothing may be sent.
+    /// </summary>
+    public async ValueTask WriteAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken)
+    {
+        await log.AppendAsync(entries, cancellationToken);
+        foreach (var entry in entries)
+        {
+            if (entry is { Fee: { Vnd: > 0 } fee, AgencyCode: { } agency })
+            {
+                instruments.FeeCharged(agency, fee.Product, fee.Vnd);
+            }
+        }
+    }
 
     /// <summary>Whether the request is addressed to the agency API (and its refusals are therefore audited).</summary>
     public static bool IsAgencyRequest(HttpContext http) => http.Request.Path.StartsWithSegments(AgencyApiPrefix, StringComparison.Ordinal);

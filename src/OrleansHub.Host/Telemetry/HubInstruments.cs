@@ -14,6 +14,7 @@ public sealed class HubInstruments
     private readonly Histogram<int> _auditBatchSize;
     private readonly Histogram<double> _auditFlushDuration;
     private readonly Counter<long> _agencyRefusals;
+    private readonly Counter<long> _feesCharged;
 
     public HubInstruments(IMeterFactory meters)
     {
@@ -29,6 +30,8 @@ public sealed class HubInstruments
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.25, 0.5, 1, 2, 3, 5, 7.5, 10, 15, 25, 50, 100, 250, 1_000] });
         _agencyRefusals = meter.CreateCounter<long>("hub.agency.refusals", unit: "{request}",
             description: "Agency API requests refused before their endpoint ran (no valid key, unreadable body), by reason and agency (unknown when the key named none).");
+        _feesCharged = meter.CreateCounter<long>("hub.fees.charged", unit: "{dong}",
+            description: "Fees charged for answers made durable in the audit log, in đồng, by agency and product code (exempt answers add nothing).");
     }
 
     /// <summary>Counts one import line: created, updated, unchanged or rejected.</summary>
@@ -37,6 +40,10 @@ public sealed class HubInstruments
     /// <summary>Counts one agency request refused before its endpoint ran; <paramref name="agencyCode"/> is a registered agency's code or null.</summary>
     public void AgencyRequestRefused(string reason, string? agencyCode) => _agencyRefusals.Add(1,
         new KeyValuePair<string, object?>("reason", reason), new KeyValuePair<string, object?>("agency", agencyCode ?? "unknown"));
+
+    /// <summary>Counts the đồng charged for one answer; <paramref name="product"/> is a product code (SPDC01, SPDC04).</summary>
+    public void FeeCharged(string agencyCode, string product, long vnd) => _feesCharged.Add(vnd,
+        new KeyValuePair<string, object?>("agency", agencyCode), new KeyValuePair<string, object?>("product", product));
 
     /// <summary>Records one audit group commit: its size and how long hashing and writing it took.</summary>
     public void AuditFlushed(int entries, double milliseconds, bool succeeded)

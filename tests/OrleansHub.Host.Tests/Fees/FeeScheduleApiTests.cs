@@ -24,7 +24,7 @@ public sealed class FeeScheduleApiTests(EmbeddedHubFactory factory) : IClassFixt
         var inThePast = await (await admin.PostAsJsonAsync("/admin/fees/schedules", Body(Today, 1_500))).AssertProblemAsync(HttpStatusCode.Conflict, "fee-schedule-conflict");
         Assert.Equal("starts-too-soon", inThePast.GetProperty("rule").GetString());
         await (await admin.PutAsJsonAsync("/admin/fees/schedules/2", Body(Today.AddDays(10), 1_500))).AssertProblemAsync(HttpStatusCode.Conflict, "fee-schedule-in-effect");
-        var invalid = await (await admin.PostAsJsonAsync("/admin/fees/schedules", new { effectiveFrom = Today.AddDays(10), pricePerFieldVnd = new { SPDC01 = -5 } }))
+        var invalid = await (await admin.PostAsJsonAsync("/admin/fees/schedules", new { effectiveFrom = Today.AddDays(10), pricePerFieldVnd = new Dictionary<string, long> { ["SPDC01"] = -5 } }))
             .AssertProblemAsync(HttpStatusCode.BadRequest, "validation-failed");
         Assert.Equal(["pricePerFieldVnd.SPDC01", "pricePerFieldVnd.SPDC04"], invalid.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("field").GetString()).Order());
 

@@ -15,6 +15,9 @@ namespace OrleansHub.Host.Fees;
 /// </summary>
 public static class FeeEndpoints
 {
+    /// <summary>The highest credit cap accepted (a guard against typing errors).</summary>
+    public const long MaxCreditCapVnd = 1_000_000_000_000_000;
+
     public static IEndpointRouteBuilder MapFeesApi(this IEndpointRouteBuilder app)
     {
         app.MapGroup("/v1").WithTags("Fees").RequireAuthorization(Roles.AgencyPolicy)
@@ -32,6 +35,20 @@ public static class FeeEndpoints
             .WithName("GetAgencyStatement")
             .WithSummary("Reads an agency's fee statement for a month")
             .WithDescription("The same statement the agency reads at /v1/statements/{month}.")
+            .ProducesProblems(400, 401, 403, 404);
+
+        admin.MapPut("/agencies/{code}/credit-cap", PutCreditCap)
+            .WithName("PutAgencyCreditCap")
+            .WithSummary("Sets or removes an agency's monthly credit cap")
+            .WithDescription("monthlyCapVnd (0 to 10^15 đồng; null removes the cap). Once the agency's charges this month reach it, its chargeable "
+                + "requests are refused with 402 credit-cap-reached (audited, not charged) until the cap is raised or the month ends. Each silo "
+                + $"re-reads the cap and the month's charges at most every {CreditCapGuard.Staleness.TotalSeconds:N0} s, so a cluster may overshoot by what "
+                + "the agency is charged in that time. State agencies pay no fees and are never capped.")
+            .ProducesProblems(400, 401, 403, 404);
+
+        admin.MapGet("/agencies/{code}/credit-cap", GetCreditCap)
+            .WithName("GetAgencyCreditCap")
+            .WithSummary("Reads an agency's monthly credit cap and what it has been charged this month")
             .ProducesProblems(400, 401, 403, 404);
 
         admin.MapGet("/fees/statements/{month}/csv", ExportMonth)
@@ -75,17 +92,56 @@ public static class FeeEndpoints
     private static async Task<Results<Ok<FeeStatement>, ProblemHttpResult>> AgencyStatement(
         string code, string month, IGrainFactory grains, IFeeLedger ledger, [FromKeyedServices(HubClock.Key)] TimeProvider time, HttpContext http)
     {
+        if (await FindAgencyAsync(code, grains) is { } refused)
+        {
+            return refused;
+        }
+
+        return await StatementAsync(code, month, ledger, time, http.RequestAborted);
+    }
+
+    private static async Task<Results<Ok<CreditCapResponse>, ProblemHttpResult>> PutCreditCap(
+        string code, CreditCapRequest request, IGrainFactory grains, ICreditCapStore caps, CreditCapGuard guard, HttpContext http)
+    {
+        if (await FindAgencyAsync(code, grains) is { } refused)
+        {
+            return refused;
+        }
+
+        if (request.MonthlyCapVnd is < 0 or > MaxCreditCapVnd)
+        {
+            return HubProblems.Validation("monthlyCapVnd", $"Must be a whole number of đồng from 0 to {MaxCreditCapVnd:N0}, or null for no cap.");
+        }
+
+        await caps.SetAsync(code, request.MonthlyCapVnd, http.RequestAborted);
+        guard.Forget(code);
+        var (cap, spent) = await guard.ReadAsync(code, http.RequestAborted);
+        return TypedResults.Ok(new CreditCapResponse(code, cap, spent));
+    }
+
+    private static async Task<Results<Ok<CreditCapResponse>, ProblemHttpResult>> GetCreditCap(
+        string code, IGrainFactory grains, CreditCapGuard guard, HttpContext http)
+    {
+        if (await FindAgencyAsync(code, grains) is { } refused)
+        {
+            return refused;
+        }
+
+        guard.Forget(code);
+        var (cap, spent) = await guard.ReadAsync(code, http.RequestAborted);
+        return TypedResults.Ok(new CreditCapResponse(code, cap, spent));
+    }
+
+    private static async Task<ProblemHttpResult?> FindAgencyAsync(string code, IGrainFactory grains)
+    {
         if (!AgencyRules.IsCode(code))
         {
             return HubProblems.Validation("code", "An agency code is 2 to 16 upper-case letters or digits, e.g. VCB.");
         }
 
-        if (await grains.GetGrain<Abstractions.Agencies.IAgencyGrain>(code).GetAsync() is null)
-        {
-            return HubProblems.Of(ProblemTypes.NotFound, "No agency is registered under this code.");
-        }
-
-        return await StatementAsync(code, month, ledger, time, http.RequestAborted);
+        return await grains.GetGrain<Abstractions.Agencies.IAgencyGrain>(code).GetAsync() is null
+            ? HubProblems.Of(ProblemTypes.NotFound, "No agency is registered under this code.")
+            : null;
     }
 
     private static async Task<Results<Ok<FeeStatement>, ProblemHttpResult>> StatementAsync(
@@ -187,3 +243,9 @@ public sealed record FeeScheduleResponse(int Version, DateOnly EffectiveFrom, Da
         schedule.Version, schedule.EffectiveFrom, schedule.EffectiveUntil, schedule.PricePerFieldVnd,
         schedule.Covers(today) ? "in-force" : schedule.EffectiveFrom > today ? "future" : "past");
 }
+
+/// <summary>The monthly credit cap to set, in đồng; null removes it.</summary>
+public sealed record CreditCapRequest(long? MonthlyCapVnd = null);
+
+/// <summary>An agency's monthly credit cap (null: none) and what it has been charged this month (fee calendar).</summary>
+public sealed record CreditCapResponse(string AgencyCode, long? MonthlyCapVnd, long ChargedThisMonthVnd);

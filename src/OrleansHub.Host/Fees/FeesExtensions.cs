@@ -16,14 +16,17 @@ public static class FeesExtensions
             services.AddSingleton<IFeeScheduleStore, PostgresFeeScheduleStore>();
             services.AddSingleton<IFeeLedger, PostgresFeeLedger>();
             services.AddSingleton<IIdempotencyStore, PostgresIdempotencyStore>();
+            services.AddSingleton<ICreditCapStore, PostgresCreditCapStore>();
         }
         else
         {
             services.AddSingleton<IFeeScheduleStore, InMemoryFeeScheduleStore>();
             services.AddSingleton<IFeeLedger>(sp => sp.GetRequiredService<InMemoryAuditStore>());
             services.AddSingleton<IIdempotencyStore, InMemoryIdempotencyStore>();
+            services.AddSingleton<ICreditCapStore, InMemoryCreditCapStore>();
         }
 
+        services.AddSingleton<CreditCapGuard>();
         services.AddSingleton<FeeScheduleBook>();
         services.AddHostedService(sp => sp.GetRequiredService<FeeScheduleBook>());
         services.AddHostedService<IdempotencyPurger>();

@@ -3,6 +3,7 @@ using OrleansHub.Grains;
 using OrleansHub.Grains.Lookups;
 using OrleansHub.Host.Agencies;
 using OrleansHub.Host.Audit;
+using OrleansHub.Host.Fees;
 using OrleansHub.Host.Problems;
 using OrleansHub.Host.Security;
 using OrleansHub.Host.Telemetry;
@@ -10,7 +11,7 @@ using OrleansHub.Host.Telemetry;
 namespace OrleansHub.Host.Lookups;
 
 /// <summary>Builds the audit entries of agency requests and writes them before the answer leaves the hub.</summary>
-public sealed class AccessAudit(IAuditLog log, HubInstruments instruments, [FromKeyedServices(HubClock.Key)] TimeProvider time)
+public sealed class AccessAudit(IAuditLog log, HubInstruments instruments, CreditCapGuard creditCaps, [FromKeyedServices(HubClock.Key)] TimeProvider time)
 {
     /// <summary>The path prefix of the agency API: every refusal under it is audited, also those made before an endpoint ran.</summary>
     public const string AgencyApiPrefix = "/v1";
@@ -36,6 +37,7 @@ public sealed class AccessAudit(IAuditLog log, HubInstruments instruments, [From
             if (entry is { Fee: { Vnd: > 0 } fee, AgencyCode: { } agency })
             {
                 instruments.FeeCharged(agency, fee.Product, fee.Vnd);
+                creditCaps.Charged(agency, fee.Vnd);
             }
         }
     }

@@ -43,7 +43,7 @@ public static class LookupEndpoints
                 + "`consent-required` whether or not the citizen exists.")
             .WithMetadata(new AuditedOperation(AccessAudit.Lookup), new IdempotentOperation())
             .WithRequestExample(new LookupRequest("001090001234", ["fullName", "dateOfBirth"], "tax-registration"))
-            .ProducesProblems(400, 401, 403, 404, 413, 415, 503);
+            .ProducesProblems(400, 401, 402, 403, 404, 413, 415, 503);
 
         group.MapPost("/lookups/batch", BatchLookup)
             .WithName("LookupCitizens")
@@ -52,7 +52,7 @@ public static class LookupEndpoints
                 + "does not cover (suspended agency, purpose or fields outside the agreement) is refused as a whole.")
             .WithMetadata(new AuditedOperation(AccessAudit.BatchLookup), new IdempotentOperation())
             .WithRequestExample(new BatchLookupRequest(["001090001234", "001195004321"], ["fullName", "dateOfBirth"], "tax-registration"))
-            .ProducesProblems(400, 401, 403, 413, 415, 503);
+            .ProducesProblems(400, 401, 402, 403, 413, 415, 503);
 
         group.MapPost("/verifications", Verify)
             .WithName("VerifyCitizen")
@@ -62,13 +62,13 @@ public static class LookupEndpoints
             .WithMetadata(new AuditedOperation(AccessAudit.Verification), new IdempotentOperation())
             .WithRequestExample(new VerificationRequest("001090001234", "tax-registration",
                 new Dictionary<string, string> { ["fullName"] = "Nguyễn Văn An" }, new PredicateRequest(IsAlive: true, MinimumAge: 18)))
-            .ProducesProblems(400, 401, 403, 404, 413, 415, 503);
+            .ProducesProblems(400, 401, 402, 403, 404, 413, 415, 503);
 
         return app;
     }
 
     private static async Task<Results<Ok<LookupResponse>, ProblemHttpResult>> Lookup(
-        LookupRequest request, HttpContext http, AgencyDirectory agencies, AgencyAccess access, AccessAudit audit, FeeMeter fees)
+        LookupRequest request, HttpContext http, AgencyDirectory agencies, AgencyAccess access, AccessAudit audit, FeeMeter fees, CreditCapGuard creditCaps)
     {
         var agency = await CallerAsync(http, agencies);
         var citizenId = PersonalId.TryParse(request.CitizenId, out var parsed, out var idError) ? parsed.Value : (PersonalId?)null;
@@ -84,9 +84,10 @@ public static class LookupEndpoints
         }
 
         var (denial, outside) = AccessRules.CheckAgreement(agency, request.Purpose, request.Fields);
-        var outcome = denial == AccessDenial.None ? await access.DiscloseAsync(agency, citizenId!.Value, request.Fields, request.Purpose) : null;
+        var capped = denial == AccessDenial.None && await creditCaps.IsReachedAsync(agency, http.RequestAborted);
+        var outcome = denial == AccessDenial.None && !capped ? await access.DiscloseAsync(agency, citizenId!.Value, request.Fields, request.Purpose) : null;
         denial = outcome?.Denial ?? denial;
-        var problem = denial == AccessDenial.None ? null : AccessAudit.ProblemFor(denial);
+        var problem = capped ? ProblemTypes.CreditCapReached : denial == AccessDenial.None ? null : AccessAudit.ProblemFor(denial);
         var entry = fees.Priced(
             audit.Entry(http, agency.Code, citizenId!.Value.Value, AccessAudit.Lookup, request.Purpose,
                 outcome?.Disclosure is { } disclosed ? [.. disclosed.Fields.Keys] : request.Fields, problem),
@@ -99,7 +100,7 @@ public static class LookupEndpoints
     }
 
     private static async Task<Results<Ok<BatchLookupResponse>, ProblemHttpResult>> BatchLookup(
-        BatchLookupRequest request, HttpContext http, AgencyDirectory agencies, AgencyAccess access, AccessAudit audit, FeeMeter fees)
+        BatchLookupRequest request, HttpContext http, AgencyDirectory agencies, AgencyAccess access, AccessAudit audit, FeeMeter fees, CreditCapGuard creditCaps)
     {
         var agency = await CallerAsync(http, agencies);
         if (request.CitizenIds.Count > MaxBatchSize)
@@ -140,9 +141,9 @@ public static class LookupEndpoints
         }
 
         var (denial, outside) = AccessRules.CheckAgreement(agency, request.Purpose, request.Fields);
-        if (denial != AccessDenial.None)
+        if (denial != AccessDenial.None || await creditCaps.IsReachedAsync(agency, http.RequestAborted))
         {
-            var problem = AccessAudit.ProblemFor(denial);
+            var problem = denial == AccessDenial.None ? ProblemTypes.CreditCapReached : AccessAudit.ProblemFor(denial);
             var refused = ids.Select(id => audit.Entry(http, agency.Code, id.Value, AccessAudit.BatchLookup, request.Purpose, request.Fields, problem)).ToList();
             await audit.WriteAsync(refused, CancellationToken.None);
             return Denied(problem, outside, auditId: null);
@@ -171,7 +172,7 @@ public static class LookupEndpoints
     }
 
     private static async Task<Results<Ok<VerificationResponse>, ProblemHttpResult>> Verify(
-        VerificationRequest request, HttpContext http, AgencyDirectory agencies, AgencyAccess access, AccessAudit audit, FeeMeter fees)
+        VerificationRequest request, HttpContext http, AgencyDirectory agencies, AgencyAccess access, AccessAudit audit, FeeMeter fees, CreditCapGuard creditCaps)
     {
         var agency = await CallerAsync(http, agencies);
         var claims = request.Claims ?? new Dictionary<string, string>();
@@ -194,11 +195,12 @@ public static class LookupEndpoints
         }
 
         var (denial, outside) = AccessRules.CheckAgreement(agency, request.Purpose, fields);
-        var outcome = denial == AccessDenial.None
+        var capped = denial == AccessDenial.None && await creditCaps.IsReachedAsync(agency, http.RequestAborted);
+        var outcome = denial == AccessDenial.None && !capped
             ? await access.VerifyAsync(agency, citizenId!.Value, new VerificationQuestion(claims, predicates), request.Purpose)
             : null;
         denial = outcome?.Denial ?? denial;
-        var problem = denial == AccessDenial.None ? null : AccessAudit.ProblemFor(denial);
+        var problem = capped ? ProblemTypes.CreditCapReached : denial == AccessDenial.None ? null : AccessAudit.ProblemFor(denial);
         // A verification counts one field per claim and per predicate answered (FeePricing).
         var entry = fees.Priced(
             audit.Entry(http, agency.Code, citizenId!.Value.Value, AccessAudit.Verification, request.Purpose,

@@ -76,6 +76,9 @@ public static class ProblemTypes
     public static readonly ProblemType FeeScheduleInEffect = new("fee-schedule-in-effect", StatusCodes.Status409Conflict, "The schedule is already in force",
         "A schedule that is (or was) in force never changes, and only the latest schedule may be replaced. Publish a new schedule instead. Nothing was changed.");
 
+    public static readonly ProblemType CreditCapReached = new("credit-cap-reached", StatusCodes.Status402PaymentRequired, "The agency's monthly credit cap is reached",
+        "The fees charged to this agency this month have reached the cap the operator set. Chargeable requests are refused (audited, not charged) until the operator raises it or the month ends. Nothing was disclosed.");
+
     public static readonly ProblemType IdempotencyKeyReused = new("idempotency-key-reused", StatusCodes.Status422UnprocessableEntity, "The idempotency key was used for another request",
         "Within its window an `Idempotency-Key` stands for one request (method, path and body). Use a new key for a new request. Nothing was done.");
 
@@ -89,7 +92,7 @@ public static class ProblemTypes
     [
         MalformedRequest, ValidationFailed, Unauthenticated, Forbidden, FieldNotOwned, NotFound, MethodNotAllowed, Conflict, VersionMismatch,
         PayloadTooLarge, UnsupportedMediaType, Unavailable, AgencySuspended, FieldNotInAgreement, PurposeNotInAgreement, ConsentRequired,
-        ConsentExpired, CitizenUnknown, BatchTooLarge, AuditUnavailable, FeeScheduleConflict, FeeScheduleInEffect, IdempotencyKeyReused,
+        ConsentExpired, CitizenUnknown, BatchTooLarge, AuditUnavailable, FeeScheduleConflict, FeeScheduleInEffect, CreditCapReached, IdempotencyKeyReused,
         IdempotencyRequestInFlight, Internal,
     ];
 

@@ -225,7 +225,7 @@ public sealed class EmbeddedHubTests(EmbeddedHubFactory factory) : IClassFixture
             .SelectMany(p => p.Value.EnumerateObject().Select(o => o.Value.GetProperty("operationId").GetString()!))
             .Order().ToArray();
         Assert.Equal(
-            ["CheckCard", "DisputeAccess", "ExportFeeStatements", "GetAgency", "GetAgencyHistory", "GetAgencyKey", "GetAgencyStatement", "GetCitizen", "GetCitizenHistory", "GetMyAccessLog", "GetMyConsent", "GetOwnAgency", "GetOwnStatement", "GetSilos", "GrantConsent", "ImportCitizens", "IssueAgencyKey", "IssueCard", "IssueDevelopmentCitizenToken", "ListAgencies", "ListAgencyDisputes", "ListAgencyKeys", "ListFeeSchedules", "ListMyConsents", "ListMyDisputes", "LookupCitizen", "LookupCitizens", "PatchCitizen", "PublishFeeSchedule", "PutAgency", "ReplaceFeeSchedule", "ReportCardLost", "RevokeAgencyKey", "RevokeCard", "RevokeConsent", "RotateAgencyKey", "VerifyCitizen"],
+            ["CheckCard", "DisputeAccess", "ExportFeeStatements", "GetAgency", "GetAgencyCreditCap", "GetAgencyHistory", "GetAgencyKey", "GetAgencyStatement", "GetCitizen", "GetCitizenHistory", "GetMyAccessLog", "GetMyConsent", "GetOwnAgency", "GetOwnStatement", "GetSilos", "GrantConsent", "ImportCitizens", "IssueAgencyKey", "IssueCard", "IssueDevelopmentCitizenToken", "ListAgencies", "ListAgencyDisputes", "ListAgencyKeys", "ListFeeSchedules", "ListMyConsents", "ListMyDisputes", "LookupCitizen", "LookupCitizens", "PatchCitizen", "PublishFeeSchedule", "PutAgency", "PutAgencyCreditCap", "ReplaceFeeSchedule", "ReportCardLost", "RevokeAgencyKey", "RevokeCard", "RevokeConsent", "RotateAgencyKey", "VerifyCitizen"],
             operations);
     }
 

@@ -148,6 +148,38 @@ public sealed class FeeApiTests(EmbeddedHubFactory factory) : IClassFixture<Embe
         Assert.StartsWith($"{ThisMonth},ALL,ALL,", lines[^1], StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task CreditCap_Reached_RefusesChargeableRequestsUnchargedUntilTheOperatorRaisesIt()
+    {
+        var (code, agency) = await NewAgencyAsync(commercial: true);
+        var citizen = await factory.NewCitizenAsync();
+        await GrantAsync(citizen, code, ["fullName", "dateOfBirth"]);
+        var admin = factory.CreateOperatorClient();
+        await (await admin.PutAsJsonAsync($"/admin/agencies/{code}/credit-cap", new { monthlyCapVnd = -1 })).AssertProblemAsync(HttpStatusCode.BadRequest, "validation-failed");
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/admin/agencies/{code}/credit-cap", new { monthlyCapVnd = 1_000 })).StatusCode);
+
+        Assert.Equal(HttpStatusCode.OK, (await agency.LookupAsync(citizen, Kyc, "fullName")).StatusCode);
+        var refused = await (await agency.LookupAsync(citizen, Kyc, "fullName")).AssertProblemAsync(HttpStatusCode.PaymentRequired, "credit-cap-reached");
+        var verification = await agency.PostAsJsonAsync("/v1/verifications", new { citizenId = citizen, purpose = Kyc, predicates = new { minimumAge = 18 } });
+        await verification.AssertProblemAsync(HttpStatusCode.PaymentRequired, "credit-cap-reached");
+
+        Assert.NotEqual(Guid.Empty, refused.GetProperty("auditId").GetGuid());
+        var capped = await (await admin.GetAsync($"/admin/agencies/{code}/credit-cap")).ReadJsonAsync();
+        Assert.Equal((1_000L, 1_000L), (capped.GetProperty("monthlyCapVnd").GetInt64(), capped.GetProperty("chargedThisMonthVnd").GetInt64()));
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/admin/agencies/{code}/credit-cap", new { monthlyCapVnd = 5_000 })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await agency.LookupAsync(citizen, Kyc, "fullName")).StatusCode);
+    }
+
+    [Fact]
+    public async Task CreditCap_OfAStateAgency_NeverRefusesItsExemptRequests()
+    {
+        var (code, agency) = await NewAgencyAsync(commercial: false);
+        var citizen = await factory.NewCitizenAsync();
+        Assert.Equal(HttpStatusCode.OK, (await factory.CreateOperatorClient().PutAsJsonAsync($"/admin/agencies/{code}/credit-cap", new { monthlyCapVnd = 0 })).StatusCode);
+
+        Assert.Equal(HttpStatusCode.OK, (await agency.LookupAsync(citizen, Kyc, "fullName")).StatusCode);
+    }
+
     private static Task<HttpResponseMessage> SendAsync(HttpClient agency, string key, object body)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/v1/lookups") { Content = JsonContent.Create(body) };

@@ -81,3 +81,11 @@ CREATE TABLE idempotency_keys
 );
 
 CREATE INDEX idempotency_keys_expiry ON idempotency_keys (expires_at);
+
+-- Optional monthly credit caps (đồng) of agencies; no row: no cap.
+CREATE TABLE fee_credit_caps
+(
+    agency_code     text        PRIMARY KEY,
+    monthly_cap_vnd bigint      NOT NULL CHECK (monthly_cap_vnd >= 0),
+    updated_at      timestamptz NOT NULL DEFAULT now()
+);

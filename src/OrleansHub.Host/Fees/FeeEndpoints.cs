@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using OrleansHub.Abstractions.Agencies;
+using OrleansHub.Abstractions.Citizens;
 using OrleansHub.Grains;
 using OrleansHub.Grains.Agencies;
 using OrleansHub.Grains.Fees;
@@ -139,7 +141,7 @@ public static class FeeEndpoints
             return HubProblems.Validation("code", "An agency code is 2 to 16 upper-case letters or digits, e.g. VCB.");
         }
 
-        return await grains.GetGrain<Abstractions.Agencies.IAgencyGrain>(code).GetAsync() is null
+        return await grains.GetGrain<IAgencyGrain>(code).GetAsync() is null
             ? HubProblems.Of(ProblemTypes.NotFound, "No agency is registered under this code.")
             : null;
     }
@@ -204,7 +206,7 @@ public static class FeeEndpoints
         return result.Published is { } replaced ? TypedResults.Ok(FeeScheduleResponse.From(replaced, today)) : Refused(result);
     }
 
-    private static FeeScheduleDraft? Draft(FeeScheduleRequest request, out List<Abstractions.Citizens.FieldError> errors)
+    private static FeeScheduleDraft? Draft(FeeScheduleRequest request, out List<FieldError> errors)
     {
         errors = [];
         if (request.EffectiveFrom is null)

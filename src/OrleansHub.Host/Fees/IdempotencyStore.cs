@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Npgsql;
 
 namespace OrleansHub.Host.Fees;
@@ -44,7 +43,7 @@ public interface IIdempotencyStore
 /// <summary>Embedded mode: records in this process.</summary>
 public sealed class InMemoryIdempotencyStore : IIdempotencyStore
 {
-    private readonly ConcurrentDictionary<(string Agency, string Key), Record> _records = new();
+    private readonly Dictionary<(string Agency, string Key), Record> _records = [];
     private readonly Lock _lock = new();
 
     public Task<IdempotencyClaim> ClaimAsync(string agencyCode, string key, byte[] requestHash, DateTimeOffset now, TimeSpan lease, TimeSpan window, CancellationToken cancellationToken)
@@ -94,7 +93,7 @@ public sealed class InMemoryIdempotencyStore : IIdempotencyStore
         {
             if (_records.TryGetValue((agencyCode, key), out var held) && held.Answer is null && held.RequestHash.AsSpan().SequenceEqual(requestHash))
             {
-                _records.TryRemove((agencyCode, key), out _);
+                _records.Remove((agencyCode, key));
             }
         }
 
@@ -108,7 +107,7 @@ public sealed class InMemoryIdempotencyStore : IIdempotencyStore
             var expired = _records.Where(r => r.Value.ExpiresAt <= now).Select(r => r.Key).ToList();
             foreach (var key in expired)
             {
-                _records.TryRemove(key, out _);
+                _records.Remove(key);
             }
 
             return Task.FromResult(expired.Count);

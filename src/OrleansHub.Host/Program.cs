@@ -8,6 +8,7 @@ using OrleansHub.Host.Consents;
 using OrleansHub.Host.Demo;
 using OrleansHub.Host.Events;
 using OrleansHub.Host.Events.Feeds;
+using OrleansHub.Host.Fees;
 using OrleansHub.Host.Health;
 using OrleansHub.Host.Hosting;
 using OrleansHub.Host.Lookups;
@@ -27,6 +28,11 @@ if (args is ["audit", "verify", .. var verifyArgs])
     return await AuditVerifyCommand.RunAsync(verifyArgs);
 }
 
+if (args is ["fees", "reconcile", .. var reconcileArgs])
+{
+    return await FeesReconcileCommand.RunAsync(reconcileArgs);
+}
+
 var builder = WebApplication.CreateBuilder(args);
 builder.AddOrleansHub();
 builder.AddRegistry();
@@ -34,6 +40,7 @@ builder.AddCitizenEvents();
 builder.AddAgencyFeeds();
 builder.AddAgencies();
 builder.AddHubAudit();
+builder.AddFees();
 builder.AddLookups();
 builder.AddHubSecurity();
 builder.AddHubHealthChecks();
@@ -43,6 +50,7 @@ builder.AddDemoDataWhenEmbedded();
 
 var app = builder.Build();
 app.UseHubApi();
+app.UseIdempotencyKeys();
 app.MapHubHealth();
 app.MapHubMetrics();
 app.MapCitizensApi();
@@ -58,6 +66,7 @@ app.MapLookupsApi();
 app.MapTransparencyApi();
 app.MapEventsApi();
 app.MapFeedsApi();
+app.MapFeesApi();
 
 app.LogStartupMode();
 await app.RunAsync();

@@ -11,7 +11,8 @@ namespace OrleansHub.Host.Audit;
 /// <c>"hub.audit.v1" || chain id || sequence || previous hash || entry count</c>.
 /// Every value is length-prefixed or fixed-width, big-endian: strings are an int32 UTF-8 byte length (-1 for null)
 /// then the bytes; GUIDs are their 16 RFC 4122 bytes; times are microseconds since 2000-01-01 UTC (what PostgreSQL
-/// stores, so a row read back hashes the same as the entry written). Not thread-safe: one instance per loop.
+/// stores, so a row read back hashes the same as the entry written). An entry with a fee appends, after its request ID,
+/// the product, the fields counted, exempt (0/1) and the schedule version. Not thread-safe: one instance per loop.
 /// </summary>
 public sealed class AuditBatchHasher : IDisposable
 {
@@ -64,8 +65,16 @@ public sealed class AuditBatchHasher : IDisposable
 
         WriteInt32((int)entry.Outcome);
         WriteString(entry.Reason);
-        WriteNullableInt64(entry.FeeVnd);
+        WriteNullableInt64(entry.Fee?.Vnd);
         WriteString(entry.RequestId);
+        // The rest of the charge follows only when there is one, so entries without a fee hash as they always did.
+        if (entry.Fee is { } fee)
+        {
+            WriteString(fee.Product);
+            WriteInt32(fee.Fields);
+            WriteInt32(fee.Exempt ? 1 : 0);
+            WriteInt32(fee.Schedule);
+        }
         if (_buffer.WrittenCount > 48 * 1024)
         {
             Drain();

@@ -1,3 +1,5 @@
+using OrleansHub.Grains.Fees;
+
 namespace OrleansHub.Host.Audit;
 
 /// <summary>Whether a request was answered with data or refused.</summary>
@@ -10,7 +12,8 @@ public enum AuditOutcome
 /// <summary>
 /// One decision of the hub about one citizen (or about a request that never reached one), as kept in the audit log.
 /// <see cref="AgencyCode"/> is null when the key named no known agency; <see cref="CitizenId"/> is null when the request
-/// named no well-formed ID. <see cref="FeeVnd"/> is null until the fees issue prices requests.
+/// named no well-formed ID. <see cref="Fee"/> is the answer's charge (product, fields counted, đồng, exempt, schedule
+/// version); null for a denial or anything else that is not a billable answer.
 /// </summary>
 public sealed record AuditEntry(
     Guid Id,
@@ -22,7 +25,7 @@ public sealed record AuditEntry(
     IReadOnlyList<string> Fields,
     AuditOutcome Outcome,
     string? Reason,
-    long? FeeVnd,
+    FeeCharge? Fee,
     string RequestId);
 
 /// <summary>The audit log could not make an entry durable; the answer it covers must not be sent.</summary>

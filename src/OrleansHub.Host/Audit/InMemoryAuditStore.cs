@@ -1,13 +1,17 @@
 using System.Runtime.CompilerServices;
+using OrleansHub.Grains.Fees;
+using OrleansHub.Host.Fees;
 
 namespace OrleansHub.Host.Audit;
 
 /// <summary>
 /// The embedded mode's audit log: the same group-commit writer and hashing as on PostgreSQL, kept in this process
-/// (lost on restart, like the rest of embedded mode's data).
+/// (lost on restart, like the rest of embedded mode's data). The fee ledger is updated under the same lock as the
+/// entries, the in-memory equivalent of PostgreSQL's single transaction.
 /// </summary>
-public sealed class InMemoryAuditStore : IAuditBatchStore, IAuditReader, IAuditChainSource
+public sealed class InMemoryAuditStore : IAuditBatchStore, IAuditReader, IAuditChainSource, IFeeLedger
 {
+    private readonly Dictionary<(string Agency, DateOnly Day, string Product), FeeLedgerLine> _ledger = [];
     private readonly Lock _lock = new();
     private readonly Dictionary<Guid, AuditChainHead> _heads = [];
     private readonly Dictionary<Guid, List<StoredBatch>> _chains = [];
@@ -33,6 +37,12 @@ public sealed class InMemoryAuditStore : IAuditBatchStore, IAuditReader, IAuditC
 
             batches.Add(new StoredBatch(new AuditBatchRecord(batch.ChainId, batch.Sequence, batch.PreviousHash, batch.Hash, entries.Length), entries));
             _heads[batch.ChainId] = new AuditChainHead(batch.ChainId, batch.Sequence, batch.Hash);
+            foreach (var line in FeeLedgerLine.Aggregate(entries))
+            {
+                var key = (line.AgencyCode, line.Day, line.Product);
+                _ledger[key] = _ledger.TryGetValue(key, out var held) ? held.Add(line) : line;
+            }
+
             foreach (var entry in entries)
             {
                 _byId.TryAdd(entry.Id, entry);
@@ -125,6 +135,27 @@ public sealed class InMemoryAuditStore : IAuditBatchStore, IAuditReader, IAuditC
             return Task.FromResult(_chains.TryGetValue(chainId, out var batches) ? (long)batches.Count : 0L);
         }
     }
+
+    public Task<IReadOnlyList<FeeLedgerLine>> ReadMonthAsync(DateOnly month, string? agencyCode, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult<IReadOnlyList<FeeLedgerLine>>([.. _ledger.Values
+                .Where(l => InMonth(l.Day, month) && (agencyCode is null || l.AgencyCode == agencyCode))
+                .OrderBy(l => l.AgencyCode, StringComparer.Ordinal).ThenBy(l => l.Day).ThenBy(l => l.Product, StringComparer.Ordinal)]);
+        }
+    }
+
+    public Task<IReadOnlyList<FeeLedgerLine>> RecomputeMonthFromAuditAsync(DateOnly month, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            var entries = _chains.Values.SelectMany(c => c).SelectMany(b => b.Entries).Where(e => InMonth(FeeCalendar.DateOf(e.At), month));
+            return Task.FromResult<IReadOnlyList<FeeLedgerLine>>(FeeLedgerLine.Aggregate(entries));
+        }
+    }
+
+    private static bool InMonth(DateOnly day, DateOnly month) => day.Year == month.Year && day.Month == month.Month;
 
     private StoredBatch[] Snapshot(Guid chainId, long lastSequence)
     {

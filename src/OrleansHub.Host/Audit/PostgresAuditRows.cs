@@ -1,4 +1,5 @@
 using Npgsql;
+using OrleansHub.Grains.Fees;
 
 namespace OrleansHub.Host.Audit;
 
@@ -6,7 +7,7 @@ namespace OrleansHub.Host.Audit;
 internal static class PostgresAuditRows
 {
     /// <summary>The entry's columns, in the order <see cref="Read"/> expects them.</summary>
-    public const string EntryColumns = "id, at, agency_code, citizen_id, operation, purpose, fields, outcome, reason, fee_vnd, request_id";
+    public const string EntryColumns = "id, at, agency_code, citizen_id, operation, purpose, fields, outcome, reason, fee_vnd, request_id, fee_product, fee_fields, fee_exempt, fee_schedule";
 
     public const string Allowed = "allowed";
     public const string Denied = "denied";
@@ -23,7 +24,8 @@ internal static class PostgresAuditRows
         Fields: row.GetFieldValue<string[]>(first + 6),
         Outcome: row.GetString(first + 7) == Allowed ? AuditOutcome.Allowed : AuditOutcome.Denied,
         Reason: NullableString(row, first + 8),
-        FeeVnd: row.IsDBNull(first + 9) ? null : row.GetInt64(first + 9),
+        Fee: row.IsDBNull(first + 9) ? null
+            : new FeeCharge(row.GetString(first + 11), row.GetInt32(first + 12), row.GetInt64(first + 9), row.GetBoolean(first + 13), row.GetInt32(first + 14)),
         RequestId: row.GetString(first + 10));
 
     private static string? NullableString(NpgsqlDataReader row, int ordinal) => row.IsDBNull(ordinal) ? null : row.GetString(ordinal);

@@ -3,13 +3,15 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using Npgsql;
 using NpgsqlTypes;
+using OrleansHub.Host.Fees;
 
 namespace OrleansHub.Host.Audit;
 
 /// <summary>
 /// Writes audit batches to PostgreSQL: the batch row, the chain head and the entries (binary COPY) in one transaction.
 /// Entries go to monthly partitions of <c>audit_log</c>, created here on first use under an advisory lock so silos
-/// racing for the same month do not fail. Also reads the chains back for <see cref="AuditVerifier"/>.
+/// racing for the same month do not fail. The batch's charges are added to <c>fee_ledger</c> in the same transaction.
+/// Also reads the chains back for <see cref="AuditVerifier"/>.
 /// </summary>
 public sealed class PostgresAuditStore(NpgsqlDataSource dataSource) : IAuditBatchStore, IAuditChainSource
 {
@@ -18,7 +20,7 @@ public sealed class PostgresAuditStore(NpgsqlDataSource dataSource) : IAuditBatc
 
     private const string Copy = """
         COPY audit_log (id, at, agency_code, citizen_id, operation, purpose, fields, outcome, reason, fee_vnd, request_id,
-                        chain_id, batch_sequence, batch_position)
+                        chain_id, batch_sequence, batch_position, fee_product, fee_fields, fee_exempt, fee_schedule)
         FROM STDIN (FORMAT BINARY)
         """;
 
@@ -32,6 +34,17 @@ public sealed class PostgresAuditStore(NpgsqlDataSource dataSource) : IAuditBatc
     private const string AdvanceHead = """
         UPDATE audit_chains SET last_sequence = $2, last_hash = $3, updated_at = now()
         WHERE chain_id = $1 AND last_sequence = $2 - 1
+        """;
+
+    private const string AddLedgerLines = """
+        INSERT INTO fee_ledger AS l (agency_code, day, product, answers, fields, exempt_answers, exempt_fields, amount_vnd)
+        SELECT * FROM unnest($1::text[], $2::date[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[])
+        ON CONFLICT (agency_code, day, product) DO UPDATE SET
+            answers = l.answers + excluded.answers,
+            fields = l.fields + excluded.fields,
+            exempt_answers = l.exempt_answers + excluded.exempt_answers,
+            exempt_fields = l.exempt_fields + excluded.exempt_fields,
+            amount_vnd = l.amount_vnd + excluded.amount_vnd
         """;
 
     /// <summary>Months (year * 12 + month - 1, UTC) whose partition this process knows exists.</summary>
@@ -75,6 +88,7 @@ public sealed class PostgresAuditStore(NpgsqlDataSource dataSource) : IAuditBatc
             }
 
             await CopyEntriesAsync(connection, batch, cancellationToken).ConfigureAwait(false);
+            await AddToLedgerAsync(connection, transaction, batch, cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch
@@ -172,22 +186,48 @@ public sealed class PostgresAuditStore(NpgsqlDataSource dataSource) : IAuditBatc
             await WriteFieldsAsync(importer, entry.Fields, cancellationToken).ConfigureAwait(false);
             await importer.WriteAsync(PostgresAuditRows.ToText(entry.Outcome), NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
             await WriteTextAsync(importer, entry.Reason, cancellationToken).ConfigureAwait(false);
-            if (entry.FeeVnd is { } fee)
-            {
-                await importer.WriteAsync(fee, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                await importer.WriteNullAsync(cancellationToken).ConfigureAwait(false);
-            }
+            var fee = entry.Fee;
+            await WriteNullableAsync(importer, fee?.Vnd, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
 
             await importer.WriteAsync(entry.RequestId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
             await importer.WriteAsync(batch.ChainId, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
             await importer.WriteAsync(batch.Sequence, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
             await importer.WriteAsync(position, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
+            await WriteTextAsync(importer, fee?.Product, cancellationToken).ConfigureAwait(false);
+            await WriteNullableAsync(importer, fee?.Fields, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
+            await WriteNullableAsync(importer, fee?.Exempt, NpgsqlDbType.Boolean, cancellationToken).ConfigureAwait(false);
+            await WriteNullableAsync(importer, fee?.Schedule, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
         }
 
         await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static Task WriteNullableAsync<T>(NpgsqlBinaryImporter importer, T? value, NpgsqlDbType type, CancellationToken cancellationToken)
+        where T : struct =>
+        value is { } present ? importer.WriteAsync(present, type, cancellationToken) : importer.WriteNullAsync(cancellationToken);
+
+    /// <summary>
+    /// Adds the batch's charges to the fee ledger in the batch's own transaction: ledger and audit log commit or fail
+    /// together. Lines go in key order so concurrent writers lock ledger rows in the same order and never deadlock.
+    /// </summary>
+    private static async Task AddToLedgerAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, AuditBatch batch, CancellationToken cancellationToken)
+    {
+        var lines = FeeLedgerLine.Aggregate(batch.Entries);
+        if (lines.Count == 0)
+        {
+            return;
+        }
+
+        await using var command = new NpgsqlCommand(AddLedgerLines, connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. lines.Select(l => l.AgencyCode)] });
+        command.Parameters.Add(new NpgsqlParameter<DateOnly[]> { TypedValue = [.. lines.Select(l => l.Day)] });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. lines.Select(l => l.Product)] });
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. lines.Select(l => l.Answers)] });
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. lines.Select(l => l.Fields)] });
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. lines.Select(l => l.ExemptAnswers)] });
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. lines.Select(l => l.ExemptFields)] });
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. lines.Select(l => l.AmountVnd)] });
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private static Task WriteTextAsync(NpgsqlBinaryImporter importer, string? value, CancellationToken cancellationToken) =>

@@ -3,6 +3,7 @@ using OrleansHub.Grains;
 using OrleansHub.Grains.Lookups;
 using OrleansHub.Host.Agencies;
 using OrleansHub.Host.Audit;
+using OrleansHub.Host.Fees;
 using OrleansHub.Host.Problems;
 using OrleansHub.Host.Security;
 using OrleansHub.Host.Telemetry;
@@ -10,7 +11,7 @@ using OrleansHub.Host.Telemetry;
 namespace OrleansHub.Host.Lookups;
 
 /// <summary>Builds the audit entries of agency requests and writes them before the answer leaves the hub.</summary>
-public sealed class AccessAudit(IAuditLog log, HubInstruments instruments, [FromKeyedServices(HubClock.Key)] TimeProvider time)
+public sealed class AccessAudit(IAuditLog log, HubInstruments instruments, CreditCapGuard creditCaps, [FromKeyedServices(HubClock.Key)] TimeProvider time)
 {
     /// <summary>The path prefix of the agency API: every refusal under it is audited, also those made before an endpoint ran.</summary>
     public const string AgencyApiPrefix = "/v1";
@@ -22,10 +23,24 @@ public sealed class AccessAudit(IAuditLog log, HubInstruments instruments, [From
     /// <summary>One decision; <paramref name="denial"/> null means the fields were disclosed. The reason is the problem type's slug.</summary>
     public AuditEntry Entry(HttpContext http, string? agencyCode, string? citizenId, string operation, string? purpose, IReadOnlyList<string> fields, ProblemType? denial) =>
         new(Guid.CreateVersion7(time.GetUtcNow()), time.GetUtcNow(), agencyCode, citizenId, operation, purpose, fields,
-            denial is null ? AuditOutcome.Allowed : AuditOutcome.Denied, denial?.Slug, FeeVnd: null, http.TraceIdentifier);
+            denial is null ? AuditOutcome.Allowed : AuditOutcome.Denied, denial?.Slug, Fee: null, http.TraceIdentifier);
 
-    /// <summary>Completes once the entries are durable; throws <see cref="AuditUnavailableException"/> otherwise, and then nothing may be sent.</summary>
-    public ValueTask WriteAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken) => log.AppendAsync(entries, cancellationToken);
+    /// <summary>
+    /// Completes once the entries are durable (with their charges, and the fee ledger with them); throws
+    /// <see cref="AuditUnavailableException"/> otherwise, and then nothing may be sent.
+    /// </summary>
+    public async ValueTask WriteAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken)
+    {
+        await log.AppendAsync(entries, cancellationToken);
+        foreach (var entry in entries)
+        {
+            if (entry is { Fee: { Vnd: > 0 } fee, AgencyCode: { } agency })
+            {
+                instruments.FeeCharged(agency, fee.Product, fee.Vnd);
+                creditCaps.Charged(agency, fee.Vnd);
+            }
+        }
+    }
 
     /// <summary>Whether the request is addressed to the agency API (and its refusals are therefore audited).</summary>
     public static bool IsAgencyRequest(HttpContext http) => http.Request.Path.StartsWithSegments(AgencyApiPrefix, StringComparison.Ordinal);

@@ -1,4 +1,5 @@
 using OrleansHub.Host.Citizens;
+using OrleansHub.Host.Fees;
 
 namespace OrleansHub.Host.Lookups;
 
@@ -8,7 +9,8 @@ public sealed record LookupRequest(string CitizenId, IReadOnlyList<string> Field
 /// <summary>
 /// The fields the agency may see (agreement ∩ consent) that the record holds, each with its source and last-updated time.
 /// <c>withheld</c> names requested fields the citizen's consent does not cover. <c>auditId</c> is this disclosure's entry
-/// in the audit log (the citizen sees it in their access log).
+/// in the audit log (the citizen sees it in their access log). <c>fee</c> is what this answer was charged (one field
+/// per field returned; exempt answers show 0 and <c>exempt: true</c>).
 /// </summary>
 public sealed record LookupResponse(
     string CitizenId,
@@ -16,7 +18,8 @@ public sealed record LookupResponse(
     string Purpose,
     SortedDictionary<string, FieldResponse> Fields,
     IReadOnlyList<string> Withheld,
-    Guid AuditId);
+    Guid AuditId,
+    FeeResponse? Fee);
 
 /// <summary>Asks for the same fields of several citizens, for one purpose; each citizen is decided (and audited) on its own.</summary>
 public sealed record BatchLookupRequest(IReadOnlyList<string> CitizenIds, IReadOnlyList<string> Fields, string Purpose);
@@ -39,11 +42,15 @@ public sealed record VerificationRequest(string CitizenId, string Purpose, IRead
 /// <summary>Predicates to answer: each omitted or false/null one is not asked.</summary>
 public sealed record PredicateRequest(bool IsAlive = false, int? MinimumAge = null, bool HoldsValidCard = false, string? ResidesInProvince = null);
 
-/// <summary>Per claim and per asked predicate: true when it holds. <c>withheld</c> names fields the citizen's consent does not cover.</summary>
+/// <summary>
+/// Per claim and per asked predicate: true when it holds. <c>withheld</c> names fields the citizen's consent does not
+/// cover. <c>fee</c> counts one field per claim and per predicate answered.
+/// </summary>
 public sealed record VerificationResponse(
     string CitizenId,
     long Version,
     IReadOnlyDictionary<string, bool> Claims,
     IReadOnlyDictionary<string, bool> Predicates,
     IReadOnlyList<string> Withheld,
-    Guid AuditId);
+    Guid AuditId,
+    FeeResponse? Fee);

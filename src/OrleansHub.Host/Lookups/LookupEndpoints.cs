@@ -4,9 +4,11 @@ using OrleansHub.Abstractions.Agencies;
 using OrleansHub.Abstractions.Citizens;
 using OrleansHub.Abstractions.Lookups;
 using OrleansHub.Grains.Agencies;
+using OrleansHub.Grains.Fees;
 using OrleansHub.Grains.Lookups;
 using OrleansHub.Host.Audit;
 using OrleansHub.Host.Citizens;
+using OrleansHub.Host.Fees;
 using OrleansHub.Host.Hosting;
 using OrleansHub.Host.Problems;
 using OrleansHub.Host.Security;
@@ -27,6 +29,7 @@ public static class LookupEndpoints
     {
         builder.Services.AddSingleton<AgencyAccess>();
         builder.Services.AddSingleton<AccessAudit>();
+        builder.Services.AddSingleton<FeeMeter>();
         return builder;
     }
 
@@ -40,39 +43,39 @@ public static class LookupEndpoints
             .WithDescription("Returns only the fields the agency's agreement and, where needed, the citizen's consent allow, each with its source and "
                 + "last-updated time, and the record version. Denials name their reason as a problem type; an agency that needs consent is told "
                 + "`consent-required` whether or not the citizen exists.")
-            .WithMetadata(new AuditedOperation(AccessAudit.Lookup))
+            .WithMetadata(new AuditedOperation(AccessAudit.Lookup), new IdempotentOperation())
             .WithRequestExample(new LookupRequest("001090001234", ["fullName", "dateOfBirth"], "tax-registration"))
-            .ProducesProblems(400, 401, 403, 404, 413, 415, 503);
+            .ProducesProblems(400, 401, 402, 403, 404, 413, 415, 503);
 
         group.MapPost("/lookups/batch", BatchLookup)
             .WithName("LookupCitizens")
             .WithSummary($"Reads the same fields of up to {MaxBatchSize} citizens")
             .WithDescription("Each citizen is decided and audited on its own; the answer lists one item per ID in request order. A request the agreement "
                 + "does not cover (suspended agency, purpose or fields outside the agreement) is refused as a whole.")
-            .WithMetadata(new AuditedOperation(AccessAudit.BatchLookup))
+            .WithMetadata(new AuditedOperation(AccessAudit.BatchLookup), new IdempotentOperation())
             .WithRequestExample(new BatchLookupRequest(["001090001234", "001195004321"], ["fullName", "dateOfBirth"], "tax-registration"))
-            .ProducesProblems(400, 401, 403, 413, 415, 503);
+            .ProducesProblems(400, 401, 402, 403, 413, 415, 503);
 
         group.MapPost("/verifications", Verify)
             .WithName("VerifyCitizen")
             .WithSummary("Checks claimed values and predicates against one citizen's record")
             .WithDescription("Claims (field → claimed value) are compared after Unicode normalisation, ignoring case and spacing. Predicates: "
                 + "isAlive, minimumAge, holdsValidCard, residesInProvince. The answer is yes/no per item and never carries a stored value.")
-            .WithMetadata(new AuditedOperation(AccessAudit.Verification))
+            .WithMetadata(new AuditedOperation(AccessAudit.Verification), new IdempotentOperation())
             .WithRequestExample(new VerificationRequest("001090001234", "tax-registration",
                 new Dictionary<string, string> { ["fullName"] = "Nguyễn Văn An" }, new PredicateRequest(IsAlive: true, MinimumAge: 18)))
-            .ProducesProblems(400, 401, 403, 404, 413, 415, 503);
+            .ProducesProblems(400, 401, 402, 403, 404, 413, 415, 503);
 
         return app;
     }
 
     private static async Task<Results<Ok<LookupResponse>, ProblemHttpResult>> Lookup(
-        LookupRequest request, HttpContext http, AgencyDirectory agencies, AgencyAccess access, AccessAudit audit, HubInstruments instruments)
+        LookupRequest request, HttpContext http, AgencyDirectory agencies, AgencyAccess access, AccessAudit audit, FeeMeter fees, CreditCapGuard creditCaps, HubInstruments instruments)
     {
         var started = Stopwatch.GetTimestamp();
         try
         {
-            return await LookupCore(request, http, agencies, access, audit, instruments);
+            return await LookupCore(request, http, agencies, access, audit, fees, creditCaps, instruments);
         }
         finally
         {
@@ -81,7 +84,7 @@ public static class LookupEndpoints
     }
 
     private static async Task<Results<Ok<LookupResponse>, ProblemHttpResult>> LookupCore(
-        LookupRequest request, HttpContext http, AgencyDirectory agencies, AgencyAccess access, AccessAudit audit, HubInstruments instruments)
+        LookupRequest request, HttpContext http, AgencyDirectory agencies, AgencyAccess access, AccessAudit audit, FeeMeter fees, CreditCapGuard creditCaps, HubInstruments instruments)
     {
         var agency = await CallerAsync(http, agencies);
         var citizenId = PersonalId.TryParse(request.CitizenId, out var parsed, out var idError) ? parsed.Value : (PersonalId?)null;
@@ -97,26 +100,29 @@ public static class LookupEndpoints
         }
 
         var (denial, outside) = AccessRules.CheckAgreement(agency, request.Purpose, request.Fields);
-        var outcome = denial == AccessDenial.None ? await access.DiscloseAsync(agency, citizenId!.Value, request.Fields, request.Purpose) : null;
+        var capped = denial == AccessDenial.None && await creditCaps.IsReachedAsync(agency, http.RequestAborted);
+        var outcome = denial == AccessDenial.None && !capped ? await access.DiscloseAsync(agency, citizenId!.Value, request.Fields, request.Purpose) : null;
         denial = outcome?.Denial ?? denial;
-        var problem = denial == AccessDenial.None ? null : AccessAudit.ProblemFor(denial);
-        var entry = audit.Entry(http, agency.Code, citizenId!.Value.Value, AccessAudit.Lookup, request.Purpose,
-            outcome?.Disclosure is { } disclosed ? [.. disclosed.Fields.Keys] : request.Fields, problem);
+        var problem = capped ? ProblemTypes.CreditCapReached : denial == AccessDenial.None ? null : AccessAudit.ProblemFor(denial);
+        var entry = fees.Priced(
+            audit.Entry(http, agency.Code, citizenId!.Value.Value, AccessAudit.Lookup, request.Purpose,
+                outcome?.Disclosure is { } disclosed ? [.. disclosed.Fields.Keys] : request.Fields, problem),
+            agency, FeeProducts.ApiDisclosure, outcome?.Disclosure?.Fields.Count ?? 0);
         await audit.WriteAsync([entry], CancellationToken.None);
         instruments.AccessDecided(AccessAudit.Lookup, agency.Code, problem?.Slug);
 
         return problem is null
-            ? TypedResults.Ok(Response(citizenId.Value, request.Purpose, outcome!, entry.Id))
+            ? TypedResults.Ok(Response(citizenId.Value, request.Purpose, outcome!, entry))
             : Denied(problem, outside, entry.Id);
     }
 
     private static async Task<Results<Ok<BatchLookupResponse>, ProblemHttpResult>> BatchLookup(
-        BatchLookupRequest request, HttpContext http, AgencyDirectory agencies, AgencyAccess access, AccessAudit audit, HubInstruments instruments)
+        BatchLookupRequest request, HttpContext http, AgencyDirectory agencies, AgencyAccess access, AccessAudit audit, FeeMeter fees, CreditCapGuard creditCaps, HubInstruments instruments)
     {
         var started = Stopwatch.GetTimestamp();
         try
         {
-            return await BatchLookupCore(request, http, agencies, access, audit, instruments);
+            return await BatchLookupCore(request, http, agencies, access, audit, fees, creditCaps, instruments);
         }
         finally
         {
@@ -125,7 +131,7 @@ public static class LookupEndpoints
     }
 
     private static async Task<Results<Ok<BatchLookupResponse>, ProblemHttpResult>> BatchLookupCore(
-        BatchLookupRequest request, HttpContext http, AgencyDirectory agencies, AgencyAccess access, AccessAudit audit, HubInstruments instruments)
+        BatchLookupRequest request, HttpContext http, AgencyDirectory agencies, AgencyAccess access, AccessAudit audit, FeeMeter fees, CreditCapGuard creditCaps, HubInstruments instruments)
     {
         var agency = await CallerAsync(http, agencies);
         if (request.CitizenIds.Count > MaxBatchSize)
@@ -167,9 +173,9 @@ public static class LookupEndpoints
         }
 
         var (denial, outside) = AccessRules.CheckAgreement(agency, request.Purpose, request.Fields);
-        if (denial != AccessDenial.None)
+        if (denial != AccessDenial.None || await creditCaps.IsReachedAsync(agency, http.RequestAborted))
         {
-            var problem = AccessAudit.ProblemFor(denial);
+            var problem = denial == AccessDenial.None ? ProblemTypes.CreditCapReached : AccessAudit.ProblemFor(denial);
             var refused = ids.Select(id => audit.Entry(http, agency.Code, id.Value, AccessAudit.BatchLookup, request.Purpose, request.Fields, problem)).ToList();
             await audit.WriteAsync(refused, CancellationToken.None);
             instruments.AccessDecided(AccessAudit.BatchLookup, agency.Code, problem.Slug);
@@ -184,11 +190,14 @@ public static class LookupEndpoints
         {
             var outcome = outcomes[i];
             var problem = outcome.Denial == AccessDenial.None ? null : AccessAudit.ProblemFor(outcome.Denial);
-            var entry = audit.Entry(http, agency.Code, ids[i].Value, AccessAudit.BatchLookup, request.Purpose,
-                outcome.Disclosure is { } disclosed ? [.. disclosed.Fields.Keys] : request.Fields, problem);
+            // Each item is its own answer and its own charge.
+            var entry = fees.Priced(
+                audit.Entry(http, agency.Code, ids[i].Value, AccessAudit.BatchLookup, request.Purpose,
+                    outcome.Disclosure is { } disclosed ? [.. disclosed.Fields.Keys] : request.Fields, problem),
+                agency, FeeProducts.ApiDisclosure, outcome.Disclosure?.Fields.Count ?? 0);
             entries.Add(entry);
             items.Add(problem is null
-                ? new(ids[i].Value, "allowed", Response(ids[i], request.Purpose, outcome, entry.Id), null, entry.Id)
+                ? new(ids[i].Value, "allowed", Response(ids[i], request.Purpose, outcome, entry), null, entry.Id)
                 : new(ids[i].Value, "denied", null, new(problem.Uri, problem.Title, problem.Status), entry.Id));
         }
 
@@ -203,12 +212,12 @@ public static class LookupEndpoints
     }
 
     private static async Task<Results<Ok<VerificationResponse>, ProblemHttpResult>> Verify(
-        VerificationRequest request, HttpContext http, AgencyDirectory agencies, AgencyAccess access, AccessAudit audit, HubInstruments instruments)
+        VerificationRequest request, HttpContext http, AgencyDirectory agencies, AgencyAccess access, AccessAudit audit, FeeMeter fees, CreditCapGuard creditCaps, HubInstruments instruments)
     {
         var started = Stopwatch.GetTimestamp();
         try
         {
-            return await VerifyCore(request, http, agencies, access, audit, instruments);
+            return await VerifyCore(request, http, agencies, access, audit, fees, creditCaps, instruments);
         }
         finally
         {
@@ -217,7 +226,7 @@ public static class LookupEndpoints
     }
 
     private static async Task<Results<Ok<VerificationResponse>, ProblemHttpResult>> VerifyCore(
-        VerificationRequest request, HttpContext http, AgencyDirectory agencies, AgencyAccess access, AccessAudit audit, HubInstruments instruments)
+        VerificationRequest request, HttpContext http, AgencyDirectory agencies, AgencyAccess access, AccessAudit audit, FeeMeter fees, CreditCapGuard creditCaps, HubInstruments instruments)
     {
         var agency = await CallerAsync(http, agencies);
         var claims = request.Claims ?? new Dictionary<string, string>();
@@ -240,18 +249,23 @@ public static class LookupEndpoints
         }
 
         var (denial, outside) = AccessRules.CheckAgreement(agency, request.Purpose, fields);
-        var outcome = denial == AccessDenial.None
+        var capped = denial == AccessDenial.None && await creditCaps.IsReachedAsync(agency, http.RequestAborted);
+        var outcome = denial == AccessDenial.None && !capped
             ? await access.VerifyAsync(agency, citizenId!.Value, new VerificationQuestion(claims, predicates), request.Purpose)
             : null;
         denial = outcome?.Denial ?? denial;
-        var problem = denial == AccessDenial.None ? null : AccessAudit.ProblemFor(denial);
-        var entry = audit.Entry(http, agency.Code, citizenId!.Value.Value, AccessAudit.Verification, request.Purpose,
-            [.. fields.Except(outcome?.Withheld ?? [], StringComparer.Ordinal)], problem);
+        var problem = capped ? ProblemTypes.CreditCapReached : denial == AccessDenial.None ? null : AccessAudit.ProblemFor(denial);
+        // A verification counts one field per claim and per predicate answered (FeePricing).
+        var entry = fees.Priced(
+            audit.Entry(http, agency.Code, citizenId!.Value.Value, AccessAudit.Verification, request.Purpose,
+                [.. fields.Except(outcome?.Withheld ?? [], StringComparer.Ordinal)], problem),
+            agency, FeeProducts.Verification, outcome?.Answer is { } answered ? answered.Claims.Count + answered.Predicates.Count : 0);
         await audit.WriteAsync([entry], CancellationToken.None);
         instruments.AccessDecided(AccessAudit.Verification, agency.Code, problem?.Slug);
 
         return problem is null
-            ? TypedResults.Ok(new VerificationResponse(citizenId.Value.Value, outcome!.Answer!.Version, outcome.Answer.Claims, outcome.Answer.Predicates, outcome.Withheld, entry.Id))
+            ? TypedResults.Ok(new VerificationResponse(citizenId.Value.Value, outcome!.Answer!.Version, outcome.Answer.Claims, outcome.Answer.Predicates,
+                outcome.Withheld, entry.Id, FeeResponse.From(entry.Fee)))
             : Denied(problem, outside, entry.Id);
     }
 
@@ -310,7 +324,7 @@ public static class LookupEndpoints
         return HubProblems.Of(problem, extensions: extensions);
     }
 
-    private static LookupResponse Response(PersonalId citizen, string purpose, DisclosureOutcome outcome, Guid auditId) => new(
+    private static LookupResponse Response(PersonalId citizen, string purpose, DisclosureOutcome outcome, AuditEntry entry) => new(
         citizen.Value,
         outcome.Disclosure!.Version,
         purpose,
@@ -318,5 +332,6 @@ public static class LookupEndpoints
             outcome.Disclosure.Fields.ToDictionary(f => f.Key, f => new FieldResponse(FieldJson.WriteValue(f.Value.Value), f.Value.Source, f.Value.UpdatedAt)),
             StringComparer.Ordinal),
         outcome.Withheld,
-        auditId);
+        entry.Id,
+        FeeResponse.From(entry.Fee));
 }

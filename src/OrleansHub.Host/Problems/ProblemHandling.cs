@@ -142,6 +142,7 @@ internal sealed partial class HubExceptionHandler(IProblemDetailsService problem
 
     private static bool IsTransientClusterFailure(Exception exception) =>
         exception is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException or Orleans.Storage.InconsistentStateException
+            or Npgsql.NpgsqlException
             || (exception is OrleansException && exception.InnerException is { } inner && IsTransientClusterFailure(inner));
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dependency unavailable ({Failure}) serving {Method} {Endpoint}")]

@@ -76,6 +76,21 @@ public static class ProblemTypes
 
     public static readonly ProblemType CursorExpired = new("cursor-expired", StatusCodes.Status410Gone, "The cursor is older than the feed keeps",
         "Events older than the feed's retention were deleted. Resume from `oldestCursor` (and reconcile anything you may have missed with lookups).");
+    // Fees.
+    public static readonly ProblemType FeeScheduleConflict = new("fee-schedule-conflict", StatusCodes.Status409Conflict, "The schedule does not fit the calendar",
+        "Fee schedules tile the calendar: a new one begins tomorrow at the earliest, on a day no other schedule prices, and the day after a bounded schedule ends. `detail` says which rule it broke. Nothing was changed.");
+
+    public static readonly ProblemType FeeScheduleInEffect = new("fee-schedule-in-effect", StatusCodes.Status409Conflict, "The schedule is already in force",
+        "A schedule that is (or was) in force never changes, and only the latest schedule may be replaced. Publish a new schedule instead. Nothing was changed.");
+
+    public static readonly ProblemType CreditCapReached = new("credit-cap-reached", StatusCodes.Status402PaymentRequired, "The agency's monthly credit cap is reached",
+        "The fees charged to this agency this month have reached the cap the operator set. Chargeable requests are refused (audited, not charged) until the operator raises it or the month ends. Nothing was disclosed.");
+
+    public static readonly ProblemType IdempotencyKeyReused = new("idempotency-key-reused", StatusCodes.Status422UnprocessableEntity, "The idempotency key was used for another request",
+        "Within its window an `Idempotency-Key` stands for one request (method, path and body). Use a new key for a new request. Nothing was done.");
+
+    public static readonly ProblemType IdempotencyRequestInFlight = new("idempotency-request-in-flight", StatusCodes.Status409Conflict, "The first request with this key is still being answered",
+        "A request with this `Idempotency-Key` is being answered now. Retry after `Retry-After` seconds to receive its answer. Nothing was done.");
 
     public static readonly ProblemType Internal = new("internal-error", StatusCodes.Status500InternalServerError, "Unexpected error",
         "Something failed that the hub did not expect. It is logged with the trace ID given here.");
@@ -84,7 +99,8 @@ public static class ProblemTypes
     [
         MalformedRequest, ValidationFailed, Unauthenticated, Forbidden, FieldNotOwned, NotFound, MethodNotAllowed, Conflict, VersionMismatch,
         PayloadTooLarge, UnsupportedMediaType, Unavailable, AgencySuspended, FieldNotInAgreement, PurposeNotInAgreement, ConsentRequired,
-        ConsentExpired, CitizenUnknown, BatchTooLarge, AuditUnavailable, PopulationSubscriptionNotAllowed, CursorExpired, Internal,
+        ConsentExpired, CitizenUnknown, BatchTooLarge, AuditUnavailable, PopulationSubscriptionNotAllowed, CursorExpired, FeeScheduleConflict,
+        FeeScheduleInEffect, CreditCapReached, IdempotencyKeyReused, IdempotencyRequestInFlight, Internal,
     ];
 
     /// <summary>The documented type for a bare status code (used when the framework answers on its own).</summary>

@@ -23,6 +23,7 @@ public sealed class HubInstruments
     private readonly Counter<long> _eventsDispatched;
     private readonly Counter<long> _eventsDelivered;
     private readonly Histogram<double> _deliveryLag;
+    private readonly Counter<long> _feesCharged;
 
     public HubInstruments(IMeterFactory meters)
     {
@@ -58,6 +59,8 @@ public sealed class HubInstruments
             description: "From the registry accepting a change to its event being handed to an agency, by channel.",
             tags: null,
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000, 300_000, 3_600_000] });
+        _feesCharged = meter.CreateCounter<long>("hub.fees.charged", unit: "{dong}",
+            description: "Fees charged for answers made durable in the audit log, in đồng, by agency and product code (exempt answers add nothing).");
     }
 
     /// <summary>Counts events the dispatcher fanned out, one call per event type.</summary>
@@ -78,6 +81,10 @@ public sealed class HubInstruments
     /// <summary>Counts one agency request refused before its endpoint ran; <paramref name="agencyCode"/> is a registered agency's code or null.</summary>
     public void AgencyRequestRefused(string reason, string? agencyCode) => _agencyRefusals.Add(1,
         new KeyValuePair<string, object?>("reason", reason), new KeyValuePair<string, object?>("agency", agencyCode ?? "unknown"));
+
+    /// <summary>Counts the đồng charged for one answer; <paramref name="product"/> is a product code (SPDC01, SPDC04).</summary>
+    public void FeeCharged(string agencyCode, string product, long vnd) => _feesCharged.Add(vnd,
+        new KeyValuePair<string, object?>("agency", agencyCode), new KeyValuePair<string, object?>("product", product));
 
     /// <summary>Records one audit group commit: its size and how long hashing and writing it took.</summary>
     public void AuditFlushed(int entries, double milliseconds, bool succeeded)

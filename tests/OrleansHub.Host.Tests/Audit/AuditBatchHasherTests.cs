@@ -1,3 +1,4 @@
+using OrleansHub.Grains.Fees;
 using OrleansHub.Host.Audit;
 
 namespace OrleansHub.Host.Tests.Audit;
@@ -29,7 +30,12 @@ public sealed class AuditBatchHasherTests
             entry with { Fields = [.. entry.Fields, "spouse"] },
             entry with { Outcome = AuditOutcome.Denied },
             entry with { Reason = "" },
-            entry with { FeeVnd = 0 },
+            entry with { Fee = entry.Fee! with { Vnd = 0 } },
+            entry with { Fee = entry.Fee! with { Product = FeeProducts.Verification } },
+            entry with { Fee = entry.Fee! with { Fields = 4 } },
+            entry with { Fee = entry.Fee! with { Exempt = true } },
+            entry with { Fee = entry.Fee! with { Schedule = 1 } },
+            entry with { Fee = null },
             entry with { RequestId = "other" },
         };
 

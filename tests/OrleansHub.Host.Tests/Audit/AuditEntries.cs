@@ -1,3 +1,4 @@
+using OrleansHub.Grains.Fees;
 using OrleansHub.Host.Audit;
 using OrleansHub.Host.Tests.Infrastructure;
 
@@ -18,6 +19,6 @@ public static class AuditEntries
         Fields: ["full_name", "date_of_birth", "permanent_address"],
         Outcome: outcome,
         Reason: outcome == AuditOutcome.Denied ? "no_consent" : null,
-        FeeVnd: outcome == AuditOutcome.Allowed ? 3_000 : null,
+        Fee: outcome == AuditOutcome.Allowed ? new FeeCharge(FeeProducts.ApiDisclosure, 3, 3_000, Exempt: false, Schedule: 2) : null,
         RequestId: $"req-{Guid.NewGuid():N}");
 }

@@ -111,7 +111,7 @@ public abstract class AuditLogBehaviourTests
     {
         await using var audit = await CreateAsync();
         await audit.StartAsync();
-        var entry = AuditEntries.New(outcome: AuditOutcome.Denied) with { AgencyCode = null, FeeVnd = null, Fields = ["full_name"] };
+        var entry = AuditEntries.New(outcome: AuditOutcome.Denied) with { AgencyCode = null, Fee = null, Fields = ["full_name"] };
 
         await audit.Log.AppendAsync([entry]);
         var found = await audit.Reader.FindAsync(entry.Id);
@@ -119,8 +119,8 @@ public abstract class AuditLogBehaviourTests
         Assert.NotNull(found);
         Assert.Equal(entry.At.ToUnixTimeMilliseconds(), found.At.ToUnixTimeMilliseconds());
         Assert.Equal(
-            (entry.AgencyCode, entry.CitizenId, entry.Operation, entry.Purpose, entry.Outcome, entry.Reason, entry.FeeVnd, entry.RequestId),
-            (found.AgencyCode, found.CitizenId, found.Operation, found.Purpose, found.Outcome, found.Reason, found.FeeVnd, found.RequestId));
+            (entry.AgencyCode, entry.CitizenId, entry.Operation, entry.Purpose, entry.Outcome, entry.Reason, entry.Fee, entry.RequestId),
+            (found.AgencyCode, found.CitizenId, found.Operation, found.Purpose, found.Outcome, found.Reason, found.Fee, found.RequestId));
         Assert.Equal(entry.Fields, found.Fields);
         Assert.Null(await audit.Reader.FindAsync(Guid.NewGuid()));
     }

@@ -122,7 +122,7 @@ public sealed class PostgresAuditTests(PostgresServer postgres)
     [InlineData("UPDATE audit_log SET citizen_id = '001090000000' WHERE chain_id = @chain AND batch_sequence = 2 AND batch_position = 1", 2L, AuditBreakKind.EntriesAltered)]
     [InlineData("UPDATE audit_log SET fields = array_append(fields, 'spouse') WHERE chain_id = @chain AND batch_sequence = 1 AND batch_position = 0", 1L, AuditBreakKind.EntriesAltered)]
     [InlineData("DELETE FROM audit_log WHERE chain_id = @chain AND batch_sequence = 2 AND batch_position = 0", 2L, AuditBreakKind.EntriesAltered)]
-    [InlineData("INSERT INTO audit_log SELECT gen_random_uuid(), at, agency_code, citizen_id, operation, purpose, fields, outcome, reason, fee_vnd, request_id, chain_id, batch_sequence, 99 FROM audit_log WHERE chain_id = @chain AND batch_sequence = 2 AND batch_position = 0", 2L, AuditBreakKind.EntriesAltered)]
+    [InlineData("INSERT INTO audit_log SELECT gen_random_uuid(), at, agency_code, citizen_id, operation, purpose, fields, outcome, reason, fee_vnd, request_id, chain_id, batch_sequence, 99, fee_product, fee_fields, fee_exempt, fee_schedule FROM audit_log WHERE chain_id = @chain AND batch_sequence = 2 AND batch_position = 0", 2L, AuditBreakKind.EntriesAltered)]
     [InlineData("DELETE FROM audit_log WHERE chain_id = @chain AND batch_sequence = 2; DELETE FROM audit_batches WHERE chain_id = @chain AND sequence = 2", 2L, AuditBreakKind.MissingBatch)]
     [InlineData("DELETE FROM audit_batches WHERE chain_id = @chain AND sequence = 2", 2L, AuditBreakKind.EntriesWithoutBatch)]
     [InlineData("UPDATE audit_batches SET hash = sha256(hash) WHERE chain_id = @chain AND sequence = 1", 1L, AuditBreakKind.EntriesAltered)]

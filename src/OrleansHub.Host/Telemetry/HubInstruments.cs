@@ -14,6 +14,7 @@ public sealed class HubInstruments
     private readonly Histogram<int> _auditBatchSize;
     private readonly Histogram<double> _auditFlushDuration;
     private readonly Counter<long> _agencyRefusals;
+    private readonly Counter<long> _rateLimitRefusals;
 
     public HubInstruments(IMeterFactory meters)
     {
@@ -29,6 +30,8 @@ public sealed class HubInstruments
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.25, 0.5, 1, 2, 3, 5, 7.5, 10, 15, 25, 50, 100, 250, 1_000] });
         _agencyRefusals = meter.CreateCounter<long>("hub.agency.refusals", unit: "{request}",
             description: "Agency API requests refused before their endpoint ran (no valid key, unreadable body), by reason and agency (unknown when the key named none).");
+        _rateLimitRefusals = meter.CreateCounter<long>("hub.ratelimit.refusals", unit: "{request}",
+            description: "Agency API requests refused by a contracted limit, by agency and limit (rate, daily, monthly).");
     }
 
     /// <summary>Counts one import line: created, updated, unchanged or rejected.</summary>
@@ -37,6 +40,10 @@ public sealed class HubInstruments
     /// <summary>Counts one agency request refused before its endpoint ran; <paramref name="agencyCode"/> is a registered agency's code or null.</summary>
     public void AgencyRequestRefused(string reason, string? agencyCode) => _agencyRefusals.Add(1,
         new KeyValuePair<string, object?>("reason", reason), new KeyValuePair<string, object?>("agency", agencyCode ?? "unknown"));
+
+    /// <summary>Counts one request refused by the agency's <paramref name="limit"/> (rate, daily or monthly).</summary>
+    public void RateLimitRefused(string agencyCode, string limit) => _rateLimitRefusals.Add(1,
+        new KeyValuePair<string, object?>("agency", agencyCode), new KeyValuePair<string, object?>("limit", limit));
 
     /// <summary>Records one audit group commit: its size and how long hashing and writing it took.</summary>
     public void AuditFlushed(int entries, double milliseconds, bool succeeded)

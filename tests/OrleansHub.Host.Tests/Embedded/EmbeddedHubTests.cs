@@ -225,7 +225,7 @@ public sealed class EmbeddedHubTests(EmbeddedHubFactory factory) : IClassFixture
             .SelectMany(p => p.Value.EnumerateObject().Select(o => o.Value.GetProperty("operationId").GetString()!))
             .Order().ToArray();
         Assert.Equal(
-            ["CheckCard", "DisputeAccess", "GetAgency", "GetAgencyHistory", "GetAgencyKey", "GetCitizen", "GetCitizenHistory", "GetMyAccessLog", "GetMyConsent", "GetOwnAgency", "GetSilos", "GrantConsent", "ImportCitizens", "IssueAgencyKey", "IssueCard", "IssueDevelopmentCitizenToken", "ListAgencies", "ListAgencyDisputes", "ListAgencyKeys", "ListMyConsents", "ListMyDisputes", "LookupCitizen", "LookupCitizens", "PatchCitizen", "PutAgency", "ReportCardLost", "RevokeAgencyKey", "RevokeCard", "RevokeConsent", "RotateAgencyKey", "VerifyCitizen"],
+            ["CheckCard", "DeleteAgencyQuota", "DisputeAccess", "GetAgency", "GetAgencyHistory", "GetAgencyKey", "GetAgencyQuota", "GetAgencyQuotaHistory", "GetCitizen", "GetCitizenHistory", "GetMyAccessLog", "GetMyConsent", "GetOwnAgency", "GetSilos", "GrantConsent", "ImportCitizens", "IssueAgencyKey", "IssueCard", "IssueDevelopmentCitizenToken", "ListAgencies", "ListAgencyDisputes", "ListAgencyKeys", "ListMyConsents", "ListMyDisputes", "LookupCitizen", "LookupCitizens", "PatchCitizen", "PutAgency", "PutAgencyQuota", "ReportCardLost", "RevokeAgencyKey", "RevokeCard", "RevokeConsent", "RotateAgencyKey", "VerifyCitizen"],
             operations);
     }
 

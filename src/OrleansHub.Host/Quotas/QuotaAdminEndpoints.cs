@@ -24,7 +24,6 @@ public static class QuotaAdminEndpoints
             .ValidateOnStart();
         builder.Services.AddSingleton<QuotaLimiter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<QuotaLimiter>());
-        builder.Services.AddSingleton<AgencyQuotaFilter>();
         return builder;
     }
 

@@ -21,6 +21,9 @@ public sealed partial class QuotaLimiter(
     /// <summary>An agency not seen for this long (and holding nothing) is dropped from memory.</summary>
     private static readonly TimeSpan ForgetAfter = TimeSpan.FromMinutes(10);
 
+    /// <summary>Leases a request waits for before it is refused as over the rate (the grain granting nothing names its limit first).</summary>
+    private const int MaxLeaseAttempts = 5;
+
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
     /// <summary>Admits or refuses a request of <paramref name="agencyCode"/> costing <paramref name="cost"/> units, and says where the agency stands.</summary>
@@ -29,11 +32,24 @@ public sealed partial class QuotaLimiter(
         var entry = _entries.GetOrAdd(agencyCode, code => new Entry(code, new SiloAllowance(options.Value.RefreshInterval)));
         var allowance = entry.Allowance;
         var admission = allowance.TryAdmit(cost, time.GetUtcNow());
-        // A lease in flight may be a smaller top-up: ask again until this request's cost was asked for, a few times at most.
-        for (var attempt = 0; admission.Outcome == AdmissionOutcome.NeedsLease && attempt < 3; attempt++)
+        if (admission.Outcome == AdmissionOutcome.NeedsLease)
         {
-            await LeaseAsync(entry, () => allowance.LeaseFor(cost, time.GetUtcNow())).WaitAsync(cancellationToken);
-            admission = allowance.TryAdmit(cost, time.GetUtcNow(), countDemand: false);
+            // Requests that arrive together wait together: the next lease asks for all of them, not only for the first.
+            Interlocked.Add(ref entry.Waiting, cost);
+            try
+            {
+                // A lease in flight may be a smaller top-up, or other waiters may spend it first: ask again, a few times at most.
+                for (var attempt = 0; admission.Outcome == AdmissionOutcome.NeedsLease && attempt < MaxLeaseAttempts; attempt++)
+                {
+                    await LeaseAsync(entry, () => allowance.LeaseFor(Math.Max(cost, (int)Math.Min(int.MaxValue, Volatile.Read(ref entry.Waiting))), time.GetUtcNow()))
+                        .WaitAsync(cancellationToken);
+                    admission = allowance.TryAdmit(cost, time.GetUtcNow(), countDemand: false);
+                }
+            }
+            finally
+            {
+                Interlocked.Add(ref entry.Waiting, -cost);
+            }
         }
 
         if (admission.Outcome == AdmissionOutcome.NeedsLease)
@@ -138,5 +154,8 @@ public sealed partial class QuotaLimiter(
         public Lock Gate { get; } = new();
 
         public Task? InFlight { get; set; }
+
+        /// <summary>Units of the requests waiting for a lease on this silo.</summary>
+        public long Waiting;
     }
 }

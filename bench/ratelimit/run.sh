@@ -47,6 +47,8 @@ dotnet build "$REPO/src/OrleansHub.Host" -c Release -v q -nologo >/dev/null
 dotnet build "$REPO/bench/lookup/LoadTool" -c Release -v q -nologo >/dev/null
 log "starting PostgreSQL and three silos"
 "$REPO/deploy/cluster.sh" stop >/dev/null 2>&1 || true
+# A fresh database every run: agencies, keys and quota counters of an earlier run would skew this one.
+rm -rf "$HUB_RUN_DIR/pgdata"
 "$REPO/deploy/cluster.sh" start --silos 3 --no-build >&2
 
 log "registering $CITIZENS citizens"

@@ -54,7 +54,9 @@ public sealed partial class QuotaLimiter(
 
         if (admission.Outcome == AdmissionOutcome.NeedsLease)
         {
-            admission = new Admission(AdmissionOutcome.Refused, QuotaLimit.Rate, TimeSpan.FromSeconds(1));
+            // Other requests kept spending the shared leases first: this one leases for itself, so a request is refused only
+            // when the grain itself held units back.
+            admission = await LeaseForOneAsync(agencyCode, allowance, cost).WaitAsync(cancellationToken);
         }
         else if (admission.Outcome == AdmissionOutcome.Admitted)
         {
@@ -101,6 +103,20 @@ public sealed partial class QuotaLimiter(
         {
             // The silo is stopping.
         }
+    }
+
+    private async Task<Admission> LeaseForOneAsync(string agencyCode, SiloAllowance allowance, int cost)
+    {
+        var lease = await grains.GetGrain<IAgencyQuotaGrain>(agencyCode).LeaseAsync(allowance.LeaseFor(cost, time.GetUtcNow()));
+        if (lease.Granted >= cost)
+        {
+            allowance.Apply(lease with { Granted = lease.Granted - cost }, time.GetUtcNow());
+            return Admission.Admitted;
+        }
+
+        allowance.Apply(lease, time.GetUtcNow());
+        return new Admission(AdmissionOutcome.Refused, lease.HeldBackBy == QuotaLimit.None ? QuotaLimit.Rate : lease.HeldBackBy,
+            lease.RetryAfter > TimeSpan.Zero ? lease.RetryAfter : TimeSpan.FromSeconds(1));
     }
 
     /// <summary>Starts the lease <paramref name="request"/> makes unless one is in flight (then that one is returned).</summary>

@@ -24,7 +24,7 @@ Commands:
   status
         Show every silo's pid, whether it is alive and whether it is ready.
 
-Silo i (1-based) listens on:
+Silo i (1-based) listens on (plus HUB_PORT_OFFSET):
   HTTP    http://127.0.0.1:<5100+i>   (GET /health/ready)
   silo    127.0.0.1:<11110+i>         (silo-to-silo)
   gateway 127.0.0.1:<30000+i>         (Orleans clients)
@@ -34,6 +34,8 @@ Environment:
   HUB_OPERATOR_KEY       operator API key (default local-operator-key)
   HUB_READY_TIMEOUT      seconds to wait for all new silos to be ready (default 90)
   HUB_STOP_TIMEOUT       seconds to wait for one silo to exit after SIGTERM (default 30)
+  HUB_PORT_OFFSET        added to every port above (default 0), so a benchmark's
+                         cluster can run beside a development one
   HUB_HOST_DLL           prebuilt host assembly to run instead of building
                          src/OrleansHub.Host (Release); implies --no-build
   HUB_PG_PORT, HUB_PG_DATABASE, ...  passed on to deploy/postgres.sh (see its --help)
@@ -52,19 +54,21 @@ HOST_DLL="$(realpath -m "${HUB_HOST_DLL:-$HOST_PROJECT/bin/Release/net10.0/Orlea
 OPERATOR_KEY="${HUB_OPERATOR_KEY:-local-operator-key}"
 READY_TIMEOUT="${HUB_READY_TIMEOUT:-90}"
 STOP_TIMEOUT="${HUB_STOP_TIMEOUT:-30}"
+PORT_OFFSET="${HUB_PORT_OFFSET:-0}"
 MAX_SILOS=99   # keeps 5100+i, 11110+i and 30000+i from overlapping other ranges
 
 log() { echo "cluster.sh: $*" >&2; }
 die() { log "error: $*"; exit 1; }
 
-http_port()    { echo $((5100 + $1)); }
-silo_port()    { echo $((11110 + $1)); }
-gateway_port() { echo $((30000 + $1)); }
+http_port()    { echo $((5100 + PORT_OFFSET + $1)); }
+silo_port()    { echo $((11110 + PORT_OFFSET + $1)); }
+gateway_port() { echo $((30000 + PORT_OFFSET + $1)); }
 silo_dir()     { echo "$RUN_DIR/silo-$1"; }
 pid_file()     { echo "$(silo_dir "$1")/silo.pid"; }
 log_file()     { echo "$(silo_dir "$1")/silo.log"; }
 
 is_uint() { [[ "$1" =~ ^[0-9]+$ ]]; }
+is_uint "$PORT_OFFSET" && (( PORT_OFFSET <= 20000 )) || die "HUB_PORT_OFFSET must be a whole number from 0 to 20000"
 
 # --- silo bookkeeping -----------------------------------------------------------
 

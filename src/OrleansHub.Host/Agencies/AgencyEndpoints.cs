@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using OrleansHub.Host.Hosting;
 using OrleansHub.Host.Problems;
+using OrleansHub.Host.Quotas;
 using OrleansHub.Host.Security;
 
 namespace OrleansHub.Host.Agencies;
@@ -12,12 +13,13 @@ public static class AgencyEndpoints
     {
         app.MapGet("/v1/agency", GetOwnAgency)
             .RequireAuthorization(Roles.AgencyPolicy)
+            .WithAgencyQuota()
             .WithTags("Agency API")
             .WithName("GetOwnAgency")
             .WithSummary("Reads the calling agency's own agreement")
             .WithDescription("Authenticated with the agency's key (Authorization: Bearer ohk_...). Answers the fields and purposes the agreement "
                 + "allows, whether citizen consent is needed, the status (a suspended agency can read this, and nothing else) and the version.")
-            .ProducesProblems(401, 503);
+            .ProducesProblems(401, 429, 503);
         return app;
     }
 

@@ -11,6 +11,7 @@ using OrleansHub.Host.Citizens;
 using OrleansHub.Host.Fees;
 using OrleansHub.Host.Hosting;
 using OrleansHub.Host.Problems;
+using OrleansHub.Host.Quotas;
 using OrleansHub.Host.Security;
 using OrleansHub.Host.Telemetry;
 
@@ -35,7 +36,7 @@ public static class LookupEndpoints
 
     public static IEndpointRouteBuilder MapLookupsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1").WithTags("Lookups").RequireAuthorization(Roles.AgencyPolicy);
+        var group = app.MapGroup("/v1").WithTags("Lookups").RequireAuthorization(Roles.AgencyPolicy).WithAgencyQuota();
 
         group.MapPost("/lookups", Lookup)
             .WithName("LookupCitizen")
@@ -45,7 +46,7 @@ public static class LookupEndpoints
                 + "`consent-required` whether or not the citizen exists.")
             .WithMetadata(new AuditedOperation(AccessAudit.Lookup), new IdempotentOperation())
             .WithRequestExample(new LookupRequest("001090001234", ["fullName", "dateOfBirth"], "tax-registration"))
-            .ProducesProblems(400, 401, 402, 403, 404, 413, 415, 503);
+            .ProducesProblems(400, 401, 402, 403, 404, 413, 415, 429, 503);
 
         group.MapPost("/lookups/batch", BatchLookup)
             .WithName("LookupCitizens")
@@ -53,8 +54,9 @@ public static class LookupEndpoints
             .WithDescription("Each citizen is decided and audited on its own; the answer lists one item per ID in request order. A request the agreement "
                 + "does not cover (suspended agency, purpose or fields outside the agreement) is refused as a whole.")
             .WithMetadata(new AuditedOperation(AccessAudit.BatchLookup), new IdempotentOperation())
+            .WithQuotaCost<BatchLookupRequest>(r => r.CitizenIds.Count is > 0 and <= MaxBatchSize ? r.CitizenIds.Count : 1)
             .WithRequestExample(new BatchLookupRequest(["001090001234", "001195004321"], ["fullName", "dateOfBirth"], "tax-registration"))
-            .ProducesProblems(400, 401, 402, 403, 413, 415, 503);
+            .ProducesProblems(400, 401, 402, 403, 413, 415, 429, 503);
 
         group.MapPost("/verifications", Verify)
             .WithName("VerifyCitizen")
@@ -64,7 +66,7 @@ public static class LookupEndpoints
             .WithMetadata(new AuditedOperation(AccessAudit.Verification), new IdempotentOperation())
             .WithRequestExample(new VerificationRequest("001090001234", "tax-registration",
                 new Dictionary<string, string> { ["fullName"] = "Nguyễn Văn An" }, new PredicateRequest(IsAlive: true, MinimumAge: 18)))
-            .ProducesProblems(400, 401, 402, 403, 404, 413, 415, 503);
+            .ProducesProblems(400, 401, 402, 403, 404, 413, 415, 429, 503);
 
         return app;
     }

@@ -66,6 +66,10 @@ public static class ProblemTypes
     public static readonly ProblemType BatchTooLarge = new("batch-too-large", StatusCodes.Status400BadRequest, "Too many items in one batch",
         "A batch names more items than the documented limit. Split it. Nothing was disclosed.");
 
+    public static readonly ProblemType RateLimited = new("rate-limited", StatusCodes.Status429TooManyRequests, "A contracted limit was reached",
+        "`limit` names it: `rate` (requests per second, with its burst), `daily` or `monthly` (days and months in Vietnam time). "
+        + "Retry after the `Retry-After` seconds. A refused request is audited but not charged and does not count against the quotas.");
+
     public static readonly ProblemType AuditUnavailable = new("audit-unavailable", StatusCodes.Status503ServiceUnavailable, "The decision could not be audited",
         "Every answer is written to the audit log before it is sent; the log did not accept this one, so no data was sent. Retry later.");
 
@@ -99,7 +103,7 @@ public static class ProblemTypes
     [
         MalformedRequest, ValidationFailed, Unauthenticated, Forbidden, FieldNotOwned, NotFound, MethodNotAllowed, Conflict, VersionMismatch,
         PayloadTooLarge, UnsupportedMediaType, Unavailable, AgencySuspended, FieldNotInAgreement, PurposeNotInAgreement, ConsentRequired,
-        ConsentExpired, CitizenUnknown, BatchTooLarge, AuditUnavailable, PopulationSubscriptionNotAllowed, CursorExpired, FeeScheduleConflict,
+        ConsentExpired, CitizenUnknown, BatchTooLarge, RateLimited, AuditUnavailable, PopulationSubscriptionNotAllowed, CursorExpired, FeeScheduleConflict,
         FeeScheduleInEffect, CreditCapReached, IdempotencyKeyReused, IdempotencyRequestInFlight, Internal,
     ];
 

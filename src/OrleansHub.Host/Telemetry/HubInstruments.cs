@@ -24,6 +24,7 @@ public sealed class HubInstruments
     private readonly Counter<long> _eventsDelivered;
     private readonly Histogram<double> _deliveryLag;
     private readonly Counter<long> _feesCharged;
+    private readonly Counter<long> _rateLimitRefusals;
 
     public HubInstruments(IMeterFactory meters)
     {
@@ -61,6 +62,8 @@ public sealed class HubInstruments
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000, 300_000, 3_600_000] });
         _feesCharged = meter.CreateCounter<long>("hub.fees.charged", unit: "{dong}",
             description: "Fees charged for answers made durable in the audit log, in đồng, by agency and product code (exempt answers add nothing).");
+        _rateLimitRefusals = meter.CreateCounter<long>("hub.ratelimit.refusals", unit: "{request}",
+            description: "Agency API requests refused by a contracted limit, by agency and limit (rate, daily, monthly).");
     }
 
     /// <summary>Counts events the dispatcher fanned out, one call per event type.</summary>
@@ -85,6 +88,10 @@ public sealed class HubInstruments
     /// <summary>Counts the đồng charged for one answer; <paramref name="product"/> is a product code (SPDC01, SPDC04).</summary>
     public void FeeCharged(string agencyCode, string product, long vnd) => _feesCharged.Add(vnd,
         new KeyValuePair<string, object?>("agency", agencyCode), new KeyValuePair<string, object?>("product", product));
+
+    /// <summary>Counts one request refused by the agency's <paramref name="limit"/> (rate, daily or monthly).</summary>
+    public void RateLimitRefused(string agencyCode, string limit) => _rateLimitRefusals.Add(1,
+        new KeyValuePair<string, object?>("agency", agencyCode), new KeyValuePair<string, object?>("limit", limit));
 
     /// <summary>Records one audit group commit: its size and how long hashing and writing it took.</summary>
     public void AuditFlushed(int entries, double milliseconds, bool succeeded)

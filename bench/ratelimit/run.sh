@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# Rate-limit benchmark (issue 5, items 1-2): a three-silo cluster (deploy/cluster.sh) on a private PostgreSQL.
+#   (1) Agency LIMITED (contract RATE lookups/s, burst BURST) is driven at 5 x RATE for DURATION seconds, open loop, spread
+#       evenly over the three silos (bench/lookup/LoadTool, one instance per silo at 5/3 x RATE). Printed: the admitted rate
+#       (2xx answers per second in the measured window) against the contract, and the refusals (429).
+#   (2) Lookup throughput, closed loop (wrk + bench/lookup/lookup.lua, silo 1): agency UNLIMITED (no quota) against agency
+#       ROOMY (a quota of 1,000,000/s it never reaches, so every request goes through the limiter's slices), alternated
+#       U R U R to spread the machine's noise over both.
+# The figures are written to bench/results/ratelimit-<date>.md. The machine is shared: one run is one sample.
+#
+#   bench/ratelimit/run.sh
+#
+# Environment: RATE (default 90), BURST (default 100), DURATION (default 60), CITIZENS (default 500),
+#   WRK_SECONDS (default 15), WRK_CONNECTIONS (default 32), HUB_RUN_DIR, HUB_PG_PORT, HUB_PORT_OFFSET (defaults below).
+set -euo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+RATE="${RATE:-90}"
+BURST="${BURST:-100}"
+DURATION="${DURATION:-60}"
+CITIZENS="${CITIZENS:-500}"
+WRK_SECONDS="${WRK_SECONDS:-15}"
+WRK_CONNECTIONS="${WRK_CONNECTIONS:-32}"
+export HUB_RUN_DIR="${HUB_RUN_DIR:-/tmp/orleanshub-bench-ratelimit}"
+export HUB_PG_PORT="${HUB_PG_PORT:-55740}"
+export HUB_PORT_OFFSET="${HUB_PORT_OFFSET:-700}"
+export HUB_OPERATOR_KEY="bench-operator-key-$RANDOM$RANDOM"
+LOAD_DLL="$REPO/bench/lookup/LoadTool/bin/Release/net10.0/lookup-load.dll"
+LUA="$REPO/bench/lookup/lookup.lua"
+IDS="$HUB_RUN_DIR/citizens.txt"
+RESULT="$REPO/bench/results/ratelimit-$(date -u +%Y-%m-%d).md"
+silo_url() { echo "http://127.0.0.1:$((5100 + HUB_PORT_OFFSET + $1))"; }
+HUB="$(silo_url 1)"
+
+log() { echo "bench: $*" >&2; }
+die() { log "error: $*"; exit 1; }
+cleanup() { "$REPO/deploy/cluster.sh" stop >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+kv() { sed -n "s/.*\b$2=\([^ ]*\).*/\1/p" <<<"$1"; }
+op() { # METHOD PATH [JSON]
+  curl -sf -X "$1" "$HUB$2" -H "Authorization: Bearer $HUB_OPERATOR_KEY" -H 'Content-Type: application/json' ${3:+-d "$3"}
+}
+
+mkdir -p "$HUB_RUN_DIR"
+log "building (Release)"
+dotnet build "$REPO/src/OrleansHub.Host" -c Release -v q -nologo >/dev/null
+dotnet build "$REPO/bench/lookup/LoadTool" -c Release -v q -nologo >/dev/null
+log "starting PostgreSQL and three silos"
+"$REPO/deploy/cluster.sh" stop >/dev/null 2>&1 || true
+# A fresh database every run: agencies, keys and quota counters of an earlier run would skew this one.
+rm -rf "$HUB_RUN_DIR/pgdata"
+"$REPO/deploy/cluster.sh" start --silos 3 --no-build >&2
+
+log "registering $CITIZENS citizens"
+: >"$IDS"
+for i in $(seq 1 "$CITIZENS"); do
+  id=$(printf '0010900%05d' "$i")
+  op PATCH "/admin/citizens/$id" '{"fullName":"Nguyễn Văn Bench","dateOfBirth":"1990-04-12","sex":"male"}' >/dev/null || die "PATCH citizen $id failed"
+  echo "$id" >>"$IDS"
+done
+
+# new_agency CODE [QUOTA_JSON]: registers the agency (lookup.lua's five fields, purpose kyc) and prints a fresh key.
+new_agency() {
+  op PUT "/admin/agencies/$1" '{"name":"Bench Agency","kind":"state","status":"active","fields":["fullName","dateOfBirth","sex","permanentResidence","residenceProvince"],"purposes":["kyc"],"requiresConsent":false}' >/dev/null \
+    || die "PUT agency $1 failed"
+  [[ -z "${2:-}" ]] || op PUT "/admin/agencies/$1/quota" "$2" >/dev/null || die "PUT quota of $1 failed"
+  op POST "/admin/agencies/$1/keys" | jq -er .key
+}
+LIMITED_KEY=$(new_agency LIMITED "{\"ratePerSecond\":$RATE,\"burst\":$BURST}")
+UNLIMITED_KEY=$(new_agency UNLIMITED)
+ROOMY_KEY=$(new_agency ROOMY '{"ratePerSecond":1000000,"burst":10000000}')
+
+log "warming up (every citizen once through each silo, both throughput agencies)"
+for s in 1 2 3; do
+  dotnet "$LOAD_DLL" walk --url "$(silo_url "$s")" --key "$UNLIMITED_KEY" --ids "$IDS" --concurrency 16 >/dev/null
+done
+LOOKUP_MODE=lookup LOOKUP_IDS=$IDS LOOKUP_KEY=$ROOMY_KEY wrk -t2 -c"$WRK_CONNECTIONS" -d5s -s "$LUA" "$HUB" >/dev/null
+
+# (1) 5 x RATE spread over three silos.
+PER_SILO=$(( (5 * RATE + 2) / 3 ))
+log "driving LIMITED at 3 x $PER_SILO = $((3 * PER_SILO))/s (contract $RATE/s, burst $BURST) for $DURATION s"
+for s in 1 2 3; do
+  dotnet "$LOAD_DLL" rate --url "$(silo_url "$s")" --key "$LIMITED_KEY" --ids "$IDS" --rate "$PER_SILO" --duration "$DURATION" \
+    --warmup 5 --connections 64 >"$HUB_RUN_DIR/limited-$s.txt" &
+done
+wait
+OK=0; REFUSED=0; ERRORS=0; OFFERED=0
+for s in 1 2 3; do
+  line=$(cat "$HUB_RUN_DIR/limited-$s.txt"); log "silo $s: $line"
+  OK=$((OK + $(kv "$line" ok))); REFUSED=$((REFUSED + $(kv "$line" non2xx))); ERRORS=$((ERRORS + $(kv "$line" errors)))
+  OFFERED=$(echo "$OFFERED + $(kv "$line" achieved_rps)" | bc -l)
+done
+ADMITTED_RPS=$(echo "scale=2; $OK / $DURATION" | bc -l)
+DEVIATION=$(echo "scale=2; 100 * ($OK / $DURATION - $RATE) / $RATE" | bc -l)
+REFUSALS=$(curl -sf "$HUB/metrics" | grep '^hub_ratelimit_refusals' | grep 'agency="LIMITED"' || true)
+log "admitted $ADMITTED_RPS/s against a contract of $RATE/s ($DEVIATION %), offered $OFFERED/s, $REFUSED refused, $ERRORS errors"
+
+# (2) unlimited against limited-but-not-hitting, alternated.
+declare -A RPS
+for round in 1 2; do
+  for agency in UNLIMITED ROOMY; do
+    key_var="${agency}_KEY"
+    out=$(LOOKUP_MODE=lookup LOOKUP_IDS=$IDS LOOKUP_KEY=${!key_var} wrk -t2 -c"$WRK_CONNECTIONS" -d"${WRK_SECONDS}s" --latency -s "$LUA" "$HUB")
+    summary=$(grep '^summary' <<<"$out")
+    log "$agency round $round: $summary"
+    RPS[$agency-$round]="$(kv "$summary" rps)"
+    RPS[$agency-$round-p99]="$(kv "$summary" p99_ms)"
+    RPS[$agency-$round-non2xx]="$(grep '^non2xx=' <<<"$out" | sed 's/^non2xx=//')"
+  done
+done
+U=$(echo "(${RPS[UNLIMITED-1]} + ${RPS[UNLIMITED-2]}) / 2" | bc -l)
+R=$(echo "(${RPS[ROOMY-1]} + ${RPS[ROOMY-2]}) / 2" | bc -l)
+OVERHEAD=$(echo "scale=2; 100 * ($U - $R) / $U" | bc -l)
+log "unlimited $(printf %.0f "$U")/s, limited-not-hitting $(printf %.0f "$R")/s: overhead $OVERHEAD %"
+
+cat >"$RESULT" <<MD
+# Rate-limit benchmark, $(date -u +"%Y-%m-%d %H:%M") UTC
+
+\`bench/ratelimit/run.sh\` (RATE=$RATE BURST=$BURST DURATION=$DURATION CITIZENS=$CITIZENS WRK_SECONDS=$WRK_SECONDS WRK_CONNECTIONS=$WRK_CONNECTIONS),
+three silos from \`deploy/cluster.sh\` on one private PostgreSQL, all on this $(nproc)-core machine, which other engineers were
+building and testing on at the same time: one run, one sample, noisy.
+
+## Cluster-wide limit: agency LIMITED at 5 x its contract, spread over three silos
+
+| | value |
+|---|---|
+| contract | $RATE lookups/s, burst $BURST |
+| offered (open loop, 3 x $PER_SILO/s) | $(printf %.0f "$OFFERED")/s for $DURATION s (after 5 s warm-up) |
+| admitted (2xx) | $OK = **$ADMITTED_RPS/s** |
+| deviation from the contract | **$DEVIATION %** (goal: within 5 %) |
+| refused (429 rate-limited) | $REFUSED |
+| errors (no answer) | $ERRORS |
+
+Per silo (lookup-load summary lines):
+
+\`\`\`
+$(cat "$HUB_RUN_DIR"/limited-*.txt)
+\`\`\`
+
+\`hub.ratelimit.refusals\` on silo 1 (its share of the refusals):
+
+\`\`\`
+${REFUSALS:-(not exported)}
+\`\`\`
+
+## Overhead: unlimited agency against a limited agency that never hits its limit (wrk, silo 1, $WRK_CONNECTIONS connections, ${WRK_SECONDS} s each)
+
+| round | UNLIMITED lookups/s (p99 ms) | ROOMY lookups/s (p99 ms) |
+|---|---|---|
+| 1 | ${RPS[UNLIMITED-1]} (${RPS[UNLIMITED-1-p99]}) | ${RPS[ROOMY-1]} (${RPS[ROOMY-1-p99]}) |
+| 2 | ${RPS[UNLIMITED-2]} (${RPS[UNLIMITED-2-p99]}) | ${RPS[ROOMY-2]} (${RPS[ROOMY-2-p99]}) |
+| mean | $(printf %.0f "$U") | $(printf %.0f "$R") |
+
+Overhead of limiting: **$OVERHEAD %** (goal: under 10 %).
+
+Answers outside 2xx (count, then status:count): UNLIMITED ${RPS[UNLIMITED-1-non2xx]} / ${RPS[UNLIMITED-2-non2xx]}; ROOMY ${RPS[ROOMY-1-non2xx]} / ${RPS[ROOMY-2-non2xx]}.
+MD
+log "written $RESULT"

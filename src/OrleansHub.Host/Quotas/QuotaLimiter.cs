@@ -1,0 +1,177 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using OrleansHub.Abstractions.Quotas;
+using OrleansHub.Grains;
+using OrleansHub.Grains.Quotas;
+
+namespace OrleansHub.Host.Quotas;
+
+/// <summary>
+/// This silo's rate limiter: one <see cref="SiloAllowance"/> per agency, spent by requests from memory. A request waits on the
+/// agency's quota grain only when this silo holds too few units (or has not heard from the grain for two refresh intervals);
+/// one lease per agency is in flight at a time and concurrent requests share it. In the background it tops up slices
+/// running low, hands back the units of quiet agencies and re-reads the quotas of active ones every refresh interval.
+/// </summary>
+public sealed partial class QuotaLimiter(
+    IGrainFactory grains,
+    [FromKeyedServices(HubClock.Key)] TimeProvider time,
+    IOptions<QuotaOptions> options,
+    ILogger<QuotaLimiter> logger) : BackgroundService
+{
+    /// <summary>An agency not seen for this long (and holding nothing) is dropped from memory.</summary>
+    private static readonly TimeSpan ForgetAfter = TimeSpan.FromMinutes(10);
+
+    /// <summary>Leases a request waits for before it is refused as over the rate (the grain granting nothing names its limit first).</summary>
+    private const int MaxLeaseAttempts = 5;
+
+    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+
+    /// <summary>Admits or refuses a request of <paramref name="agencyCode"/> costing <paramref name="cost"/> units, and says where the agency stands.</summary>
+    public async ValueTask<(Admission Admission, AllowanceView? View)> AdmitAsync(string agencyCode, int cost, CancellationToken cancellationToken)
+    {
+        var entry = _entries.GetOrAdd(agencyCode, code => new Entry(code, new SiloAllowance(options.Value.RefreshInterval)));
+        var allowance = entry.Allowance;
+        var admission = allowance.TryAdmit(cost, time.GetUtcNow());
+        if (admission.Outcome == AdmissionOutcome.NeedsLease)
+        {
+            // Requests that arrive together wait together: the next lease asks for all of them, not only for the first.
+            Interlocked.Add(ref entry.Waiting, cost);
+            try
+            {
+                // A lease in flight may be a smaller top-up, or other waiters may spend it first: ask again, a few times at most.
+                for (var attempt = 0; admission.Outcome == AdmissionOutcome.NeedsLease && attempt < MaxLeaseAttempts; attempt++)
+                {
+                    await LeaseAsync(entry, () => allowance.LeaseFor(Math.Max(cost, (int)Math.Min(int.MaxValue, Volatile.Read(ref entry.Waiting))), time.GetUtcNow()))
+                        .WaitAsync(cancellationToken);
+                    admission = allowance.TryAdmit(cost, time.GetUtcNow(), countDemand: false);
+                }
+            }
+            finally
+            {
+                Interlocked.Add(ref entry.Waiting, -cost);
+            }
+        }
+
+        if (admission.Outcome == AdmissionOutcome.NeedsLease)
+        {
+            // Other requests kept spending the shared leases first: this one leases for itself, so a request is refused only
+            // when the grain itself held units back.
+            admission = await LeaseForOneAsync(agencyCode, allowance, cost).WaitAsync(cancellationToken);
+        }
+        else if (admission.Outcome == AdmissionOutcome.Admitted)
+        {
+            // Tops up a slice running low before the next request needs it.
+            _ = ObserveAsync(LeaseAsync(entry, () => allowance.BackgroundLease(time.GetUtcNow())), agencyCode);
+        }
+
+        return (admission, allowance.View(time.GetUtcNow()));
+    }
+
+    /// <summary>Re-reads <paramref name="agencyCode"/>'s quota now (the silo that served a quota change does so at once).</summary>
+    public async Task RefreshAsync(string agencyCode)
+    {
+        if (_entries.TryGetValue(agencyCode, out var entry))
+        {
+            var flight = LeaseAsync(entry, () => new QuotaLeaseRequest(0, 0, default));
+            await flight;
+            // The flight may have been an older lease; this one reads the quota as changed.
+            await LeaseAsync(entry, () => new QuotaLeaseRequest(0, 0, default));
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.RefreshInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                var now = time.GetUtcNow();
+                foreach (var (code, entry) in _entries)
+                {
+                    if (now - entry.Allowance.LastDemandAt > ForgetAfter && entry.Allowance.Held == 0 && entry.InFlight is null or { IsCompleted: true })
+                    {
+                        _entries.TryRemove(new KeyValuePair<string, Entry>(code, entry));
+                        continue;
+                    }
+
+                    _ = ObserveAsync(LeaseAsync(entry, () => entry.Allowance.BackgroundLease(now)), code);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The silo is stopping.
+        }
+    }
+
+    private async Task<Admission> LeaseForOneAsync(string agencyCode, SiloAllowance allowance, int cost)
+    {
+        var lease = await grains.GetGrain<IAgencyQuotaGrain>(agencyCode).LeaseAsync(allowance.LeaseFor(cost, time.GetUtcNow()));
+        if (lease.Granted >= cost)
+        {
+            allowance.Apply(lease with { Granted = lease.Granted - cost }, time.GetUtcNow());
+            return Admission.Admitted;
+        }
+
+        allowance.Apply(lease, time.GetUtcNow());
+        return new Admission(AdmissionOutcome.Refused, lease.HeldBackBy == QuotaLimit.None ? QuotaLimit.Rate : lease.HeldBackBy,
+            lease.RetryAfter > TimeSpan.Zero ? lease.RetryAfter : TimeSpan.FromSeconds(1));
+    }
+
+    /// <summary>Starts the lease <paramref name="request"/> makes unless one is in flight (then that one is returned).</summary>
+    private Task LeaseAsync(Entry entry, Func<QuotaLeaseRequest?> request)
+    {
+        lock (entry.Gate)
+        {
+            if (entry.InFlight is { IsCompleted: false } flight)
+            {
+                return flight;
+            }
+
+            // Made only when it is sent: making it takes the units it hands back out of the slice.
+            if (request() is not { } next)
+            {
+                return Task.CompletedTask;
+            }
+
+            return entry.InFlight = SendAsync(entry, next);
+        }
+    }
+
+    private async Task SendAsync(Entry entry, QuotaLeaseRequest request)
+    {
+        // Units handed back in a call that fails stay counted as used: the safe direction for a quota.
+        var lease = await grains.GetGrain<IAgencyQuotaGrain>(entry.Code).LeaseAsync(request);
+        entry.Allowance.Apply(lease, time.GetUtcNow());
+    }
+
+    private async Task ObserveAsync(Task lease, string agencyCode)
+    {
+        try
+        {
+            await lease;
+        }
+        catch (Exception e)
+        {
+            LogLeaseFailed(agencyCode, e.GetType().Name);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A background quota lease for agency {Code} failed ({Failure}); the next request or refresh asks again")]
+    private partial void LogLeaseFailed(string code, string failure);
+
+    private sealed class Entry(string code, SiloAllowance allowance)
+    {
+        public string Code { get; } = code;
+
+        public SiloAllowance Allowance { get; } = allowance;
+
+        public Lock Gate { get; } = new();
+
+        public Task? InFlight { get; set; }
+
+        /// <summary>Units of the requests waiting for a lease on this silo.</summary>
+        public long Waiting;
+    }
+}

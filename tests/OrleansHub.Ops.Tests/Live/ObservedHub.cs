@@ -1,3 +1,6 @@
+using System.Security.Cryptography;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
@@ -20,7 +23,11 @@ public sealed class ObservedHub : IAsyncLifetime
     /// <summary>A password in the silos' connection string, which the Npgsql pool name label must leave out.</summary>
     public const string DatabasePassword = "ops-test-secret-4f1c";
 
+    private const string Issuer = "https://eid.ops-test.example.vn";
+    private const string Audience = "orleanshub-ops-test";
+
     private readonly PostgresServer _postgres = new();
+    private readonly ECDsa _issuerKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
     private readonly List<HubProcess> _silos = [];
     private Process? _prometheus;
     private string? _prometheusFolder;
@@ -45,7 +52,14 @@ public sealed class ObservedHub : IAsyncLifetime
         var database = await _postgres.CreateDatabaseAsync() + ";Password=" + DatabasePassword;
         var clusterId = $"ops-{Guid.NewGuid():N}";
         // Started together: the silos apply the migrations under an advisory lock.
-        var starts = new[] { HubProcess.StartAsync(database, clusterId), HubProcess.StartAsync(database, clusterId) };
+        // A configured e-ID issuer, so a citizen can consent to the charged bank below.
+        var settings = new Dictionary<string, string>
+        {
+            ["Hub__CitizenTokens__Issuer"] = Issuer,
+            ["Hub__CitizenTokens__Audience"] = Audience,
+            ["Hub__CitizenTokens__PublicKeyPem"] = _issuerKey.ExportSubjectPublicKeyInfoPem(),
+        };
+        var starts = new[] { HubProcess.StartAsync(database, clusterId, settings), HubProcess.StartAsync(database, clusterId, settings) };
         try
         {
             await Task.WhenAll(starts);
@@ -76,6 +90,7 @@ public sealed class ObservedHub : IAsyncLifetime
         }
 
         await _postgres.DisposeAsync();
+        _issuerKey.Dispose();
         if (_prometheusFolder is not null)
         {
             Directory.Delete(_prometheusFolder, recursive: true);
@@ -207,6 +222,7 @@ public sealed class ObservedHub : IAsyncLifetime
         }
 
         await DriveChangePropagationAsync(key);
+        await DriveChargedAndLimitedBankAsync();
 
         const int rounds = 3;
         for (var round = 0; round < rounds; round++)
@@ -250,6 +266,49 @@ public sealed class ObservedHub : IAsyncLifetime
         var events = (await fed.ReadJsonAsync()).GetProperty("events");
         Assert.True(events.GetArrayLength() == 1, $"expected the name change in the feed, got {events}");
         Sent["delivered-pull"] = 1;
+    }
+
+    /// <summary>
+    /// A commercial bank with the citizen's consent (so its answers are charged) and a quota of burst 100: 110 lookups at
+    /// once are answered and charged up to the burst, and the rest refused 429.
+    /// </summary>
+    private async Task DriveChargedAndLimitedBankAsync()
+    {
+        var operatorClient = _silos[0].Client;
+        var bank = $"B{Random.Shared.Next(10_000_000, 99_999_999)}";
+        Assert.True((await operatorClient.PutAsJsonAsync($"/admin/agencies/{bank}", new
+        {
+            name = "Ops test bank", kind = "commercial", status = "active", fields = new[] { "fullName" }, purposes = new[] { "kyc-onboarding" }, requiresConsent = true,
+        })).IsSuccessStatusCode);
+        Assert.True((await operatorClient.PutAsJsonAsync($"/admin/agencies/{bank}/quota", new { ratePerSecond = 1, burst = 100 })).IsSuccessStatusCode);
+        var issued = await operatorClient.PostAsync($"/admin/agencies/{bank}/keys", null);
+        var key = (await issued.ReadJsonAsync()).GetProperty("key").GetString()!;
+
+        var now = DateTime.UtcNow;
+        var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = Issuer, Audience = Audience, IssuedAt = now, NotBefore = now, Expires = now.AddMinutes(15),
+            Claims = new Dictionary<string, object> { ["sub"] = CitizenIds[1] },
+            SigningCredentials = new SigningCredentials(new ECDsaSecurityKey(_issuerKey), SecurityAlgorithms.EcdsaSha256),
+        });
+        using var citizen = new HttpClient { BaseAddress = operatorClient.BaseAddress }.WithBearer(token);
+        var consent = await citizen.PostAsJsonAsync("/me/consents", new
+        {
+            agencyCode = bank, purpose = "kyc-onboarding", purposeText = "Mở tài khoản", fields = new[] { "fullName" },
+            validUntil = DateTimeOffset.UtcNow.AddDays(30), retentionDays = 365,
+        });
+        Assert.True(consent.StatusCode == HttpStatusCode.Created, await consent.Content.ReadAsStringAsync());
+
+        using var agency = new HttpClient { BaseAddress = operatorClient.BaseAddress }.WithBearer(key);
+        var answers = await Task.WhenAll(Enumerable.Range(0, 110).Select(_ =>
+            agency.PostAsJsonAsync("/v1/lookups", new { citizenId = CitizenIds[1], fields = new[] { "fullName" }, purpose = "kyc-onboarding" })));
+        Assert.All(answers, a => Assert.True(a.StatusCode is HttpStatusCode.OK or HttpStatusCode.TooManyRequests, a.StatusCode.ToString()));
+        Assert.Contains(answers, a => a.StatusCode == HttpStatusCode.OK);
+        Assert.Contains(answers, a => a.StatusCode == HttpStatusCode.TooManyRequests);
+        foreach (var answer in answers)
+        {
+            answer.Dispose();
+        }
     }
 
     private async Task Expect(Task<HttpResponseMessage> sending, HttpStatusCode status, string kind)

@@ -6,12 +6,17 @@
 #   (2) Lookup throughput, closed loop (wrk + bench/lookup/lookup.lua, silo 1): agency UNLIMITED (no quota) against agency
 #       ROOMY (a quota of 1,000,000/s it never reaches, so every request goes through the limiter's slices), alternated
 #       U R U R to spread the machine's noise over both.
+#   (3) Accounting: the month is reconciled (`OrleansHub.Host fees reconcile`: the ledger recomputed from the audit log)
+#       after (1); then LIMITED is driven again for CRASH_SECONDS while silo 3 is killed with SIGKILL halfway, and the month is
+#       reconciled again. Also compared: 2xx answers the clients received against answered audit rows (every answer
+#       received must have its row; a row may exist for an answer whose response died with the silo).
 # The figures are written to bench/results/ratelimit-<date>.md. The machine is shared: one run is one sample.
 #
 #   bench/ratelimit/run.sh
 #
 # Environment: RATE (default 90), BURST (default 100), DURATION (default 60), CITIZENS (default 500),
-#   WRK_SECONDS (default 15), WRK_CONNECTIONS (default 32), HUB_RUN_DIR, HUB_PG_PORT, HUB_PORT_OFFSET (defaults below).
+#   WRK_SECONDS (default 15), WRK_CONNECTIONS (default 32), CRASH_SECONDS (default 30), HUB_RUN_DIR, HUB_PG_PORT,
+#   HUB_PORT_OFFSET (defaults below).
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -21,11 +26,13 @@ DURATION="${DURATION:-60}"
 CITIZENS="${CITIZENS:-500}"
 WRK_SECONDS="${WRK_SECONDS:-15}"
 WRK_CONNECTIONS="${WRK_CONNECTIONS:-32}"
+CRASH_SECONDS="${CRASH_SECONDS:-30}"
 export HUB_RUN_DIR="${HUB_RUN_DIR:-/tmp/orleanshub-bench-ratelimit}"
 export HUB_PG_PORT="${HUB_PG_PORT:-55740}"
 export HUB_PORT_OFFSET="${HUB_PORT_OFFSET:-700}"
 export HUB_OPERATOR_KEY="bench-operator-key-$RANDOM$RANDOM"
 LOAD_DLL="$REPO/bench/lookup/LoadTool/bin/Release/net10.0/lookup-load.dll"
+HOST_DLL="$REPO/src/OrleansHub.Host/bin/Release/net10.0/OrleansHub.Host.dll"
 LUA="$REPO/bench/lookup/lookup.lua"
 IDS="$HUB_RUN_DIR/citizens.txt"
 RESULT="$REPO/bench/results/ratelimit-$(date -u +%Y-%m-%d).md"
@@ -113,6 +120,40 @@ R=$(echo "(${RPS[ROOMY-1]} + ${RPS[ROOMY-2]}) / 2" | bc -l)
 OVERHEAD=$(echo "scale=2; 100 * ($U - $R) / $U" | bc -l)
 log "unlimited $(printf %.0f "$U")/s, limited-not-hitting $(printf %.0f "$R")/s: overhead $OVERHEAD %"
 
+# (3) Reconciliation, then a silo killed mid-run and reconciliation again.
+CONNECTION_STRING="$("$REPO/deploy/postgres.sh" env)"
+MONTH="$(TZ=Asia/Ho_Chi_Minh date +%Y-%m)"   # the fee calendar's month (Vietnam time)
+reconcile() {
+  local out rc=0
+  out=$(cd "$(dirname "$HOST_DLL")" && ConnectionStrings__Postgres="$CONNECTION_STRING" dotnet "$HOST_DLL" fees reconcile --month "$MONTH" 2>&1) || rc=$?
+  echo "exit $rc: $(tr '\n' ' ' <<<"$out")"
+}
+# The same server as libpq key=value settings for psql (Npgsql's Host=...;Port=... form is not libpq's).
+PSQL_CONNINFO="$(tr ';' '\n' <<<"$CONNECTION_STRING" | sed -n 's/^Host=/host=/p; s/^Port=/port=/p; s/^Username=/user=/p; s/^Database=/dbname=/p' | tr '\n' ' ')"
+answered_rows() {
+  psql "$PSQL_CONNINFO" -Atc "SELECT count(*) FROM audit_log WHERE agency_code = 'LIMITED' AND operation = 'lookup' AND outcome = 'allowed'"
+}
+RECONCILE_BEFORE=$(reconcile)
+ROWS_BEFORE=$(answered_rows)
+log "reconcile after (1): $RECONCILE_BEFORE"
+log "driving LIMITED again for $CRASH_SECONDS s; SIGKILL to silo 3 after $((CRASH_SECONDS / 2)) s"
+for s in 1 2 3; do
+  dotnet "$LOAD_DLL" rate --url "$(silo_url "$s")" --key "$LIMITED_KEY" --ids "$IDS" --rate "$PER_SILO" --duration "$CRASH_SECONDS" \
+    --warmup 0 --connections 64 >"$HUB_RUN_DIR/crash-$s.txt" &
+done
+sleep $((CRASH_SECONDS / 2))
+kill -9 "$(cat "$HUB_RUN_DIR/silo-3/silo.pid")"
+wait
+CRASH_OK=0
+for s in 1 2 3; do
+  line=$(cat "$HUB_RUN_DIR/crash-$s.txt"); log "crash run, silo $s: $line"
+  CRASH_OK=$((CRASH_OK + $(kv "$line" ok)))
+done
+RECEIVED=$((OK + CRASH_OK))
+ROWS_AFTER=$(answered_rows)
+RECONCILE_AFTER=$(reconcile)
+log "reconcile after the kill: $RECONCILE_AFTER; answers received in (1)+(3): $RECEIVED (plus warm-up), answered audit rows: $ROWS_AFTER"
+
 cat >"$RESULT" <<MD
 # Rate-limit benchmark, $(date -u +"%Y-%m-%d %H:%M") UTC
 
@@ -154,5 +195,22 @@ ${REFUSALS:-(not exported)}
 Overhead of limiting: **$OVERHEAD %** (goal: under 10 %).
 
 Answers outside 2xx (count, then status:count): UNLIMITED ${RPS[UNLIMITED-1-non2xx]} / ${RPS[UNLIMITED-2-non2xx]}; ROOMY ${RPS[ROOMY-1-non2xx]} / ${RPS[ROOMY-2-non2xx]}.
+
+## Accounting: reconciliation, and a silo killed mid-run
+
+LIMITED is a state agency, so its answers are exempt (0 đồng) but every one is counted in the ledger; the reconciliation
+recomputes the month ($MONTH, Vietnam time) from the audit log and compares every agency's counts and charges.
+
+| | value |
+|---|---|
+| reconcile after (1) | $RECONCILE_BEFORE |
+| answered audit rows of LIMITED after (1) | $ROWS_BEFORE (answers received in (1): $OK, plus the warm-up's) |
+| second run: $CRASH_SECONDS s at 5 x contract, silo 3 killed (SIGKILL) after $((CRASH_SECONDS / 2)) s | answers received: $CRASH_OK |
+| answered audit rows of LIMITED after the kill | $ROWS_AFTER (answers received in (1) and the second run: $RECEIVED, plus the warm-up's) |
+| reconcile after the kill | $RECONCILE_AFTER |
+
+\`\`\`
+$(cat "$HUB_RUN_DIR"/crash-*.txt)
+\`\`\`
 MD
 log "written $RESULT"

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+using OrleansHub.Abstractions.Agencies;
 using OrleansHub.Grains.Agencies;
 using OrleansHub.Host.Lookups;
 using OrleansHub.Host.Problems;
@@ -102,4 +103,11 @@ public static class AgencyAuthentication
     /// </summary>
     public static AgencyKeyCheck? GetAgencyKeyCheck(this HttpContext http) =>
         http.Items.TryGetValue(typeof(AgencyKeyCheck), out var check) ? check as AgencyKeyCheck : null;
+
+    /// <summary>
+    /// The calling agency's current policy from this silo's directory (a suspension since the request began shows), or null
+    /// when the caller is not an agency.
+    /// </summary>
+    public static async ValueTask<AgencyPolicy?> CallingAgencyAsync(this HttpContext http, AgencyDirectory agencies) =>
+        http.User.FindFirst(HubClaims.Agency)?.Value is { } code ? await agencies.FindAsync(code, http.RequestAborted) : null;
 }

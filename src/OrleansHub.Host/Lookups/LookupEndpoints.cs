@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
-using OrleansHub.Abstractions.Agencies;
 using OrleansHub.Abstractions.Citizens;
 using OrleansHub.Abstractions.Lookups;
 using OrleansHub.Grains.Agencies;
 using OrleansHub.Grains.Fees;
 using OrleansHub.Grains.Lookups;
+using OrleansHub.Host.Agencies;
 using OrleansHub.Host.Audit;
 using OrleansHub.Host.Citizens;
 using OrleansHub.Host.Fees;
@@ -88,7 +88,7 @@ public static class LookupEndpoints
     private static async Task<Results<Ok<LookupResponse>, ProblemHttpResult>> LookupCore(
         LookupRequest request, HttpContext http, AgencyDirectory agencies, AgencyAccess access, AccessAudit audit, FeeMeter fees, CreditCapGuard creditCaps, HubInstruments instruments)
     {
-        var agency = await CallerAsync(http, agencies);
+        var agency = await http.CallingAgencyAsync(agencies);
         var citizenId = PersonalId.TryParse(request.CitizenId, out var parsed, out var idError) ? parsed.Value : (PersonalId?)null;
         var errors = AccessRules.ValidateQuestion(request.Fields, request.Purpose);
         if (citizenId is null)
@@ -135,7 +135,7 @@ public static class LookupEndpoints
     private static async Task<Results<Ok<BatchLookupResponse>, ProblemHttpResult>> BatchLookupCore(
         BatchLookupRequest request, HttpContext http, AgencyDirectory agencies, AgencyAccess access, AccessAudit audit, FeeMeter fees, CreditCapGuard creditCaps, HubInstruments instruments)
     {
-        var agency = await CallerAsync(http, agencies);
+        var agency = await http.CallingAgencyAsync(agencies);
         if (request.CitizenIds.Count > MaxBatchSize)
         {
             var tooMany = audit.Entry(http, agency?.Code, null, AccessAudit.BatchLookup, request.Purpose, [], ProblemTypes.BatchTooLarge);
@@ -230,7 +230,7 @@ public static class LookupEndpoints
     private static async Task<Results<Ok<VerificationResponse>, ProblemHttpResult>> VerifyCore(
         VerificationRequest request, HttpContext http, AgencyDirectory agencies, AgencyAccess access, AccessAudit audit, FeeMeter fees, CreditCapGuard creditCaps, HubInstruments instruments)
     {
-        var agency = await CallerAsync(http, agencies);
+        var agency = await http.CallingAgencyAsync(agencies);
         var claims = request.Claims ?? new Dictionary<string, string>();
         var asked = request.Predicates ?? new PredicateRequest();
         var predicates = new VerificationPredicates(asked.IsAlive, asked.MinimumAge, asked.HoldsValidCard, asked.ResidesInProvince);
@@ -290,9 +290,6 @@ public static class LookupEndpoints
     }
 
     /// <summary>The calling agency's policy from this silo's cache; null if it vanished since the key was checked.</summary>
-    private static async Task<AgencyPolicy?> CallerAsync(HttpContext http, AgencyDirectory agencies) =>
-        http.User.FindFirst(HubClaims.Agency)?.Value is { } code ? await agencies.FindAsync(code, http.RequestAborted) : null;
-
     /// <summary>Audits and answers a request that was malformed, or whose agency is no longer known.</summary>
     private static async Task<Results<Ok<T>, ProblemHttpResult>> RefuseAsync<T>(
         HttpContext http, AccessAudit audit, HubInstruments instruments, string? agencyCode, string? citizenId, string operation, IReadOnlyList<string> fields, string purpose, List<FieldError> errors)

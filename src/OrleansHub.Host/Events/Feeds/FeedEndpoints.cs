@@ -10,6 +10,7 @@ using OrleansHub.Abstractions.Events;
 using OrleansHub.Grains.Agencies;
 using OrleansHub.Grains.Events;
 using OrleansHub.Grains.Lookups;
+using OrleansHub.Host.Agencies;
 using OrleansHub.Host.Hosting;
 using OrleansHub.Host.Lookups;
 using OrleansHub.Host.Problems;
@@ -107,7 +108,7 @@ public static class FeedEndpoints
     private static async Task<Results<Created<CitizenSubscriptionResponse>, Ok<CitizenSubscriptionResponse>, ProblemHttpResult>> SubscribeCitizen(
         string citizenId, CitizenSubscriptionRequest body, HttpContext http, AgencyDirectory agencies, ISubscriptionStore store, IGrainFactory grains, TimeProvider time)
     {
-        if (await CallerAsync(http, agencies) is not { } agency)
+        if (await http.CallingAgencyAsync(agencies) is not { } agency)
         {
             return HubProblems.Of(ProblemTypes.Unauthenticated);
         }
@@ -147,7 +148,7 @@ public static class FeedEndpoints
 
     private static async Task<Results<NoContent, ProblemHttpResult>> UnsubscribeCitizen(string citizenId, HttpContext http, AgencyDirectory agencies, ISubscriptionStore store)
     {
-        if (await CallerAsync(http, agencies) is not { } agency)
+        if (await http.CallingAgencyAsync(agencies) is not { } agency)
         {
             return HubProblems.Of(ProblemTypes.Unauthenticated);
         }
@@ -165,7 +166,7 @@ public static class FeedEndpoints
     private static async Task<Results<Ok<CitizenSubscriptionPage>, ProblemHttpResult>> ListCitizenSubscriptions(
         string? after, int? limit, HttpContext http, AgencyDirectory agencies, ISubscriptionStore store)
     {
-        if (await CallerAsync(http, agencies) is not { } agency)
+        if (await http.CallingAgencyAsync(agencies) is not { } agency)
         {
             return HubProblems.Of(ProblemTypes.Unauthenticated);
         }
@@ -189,7 +190,7 @@ public static class FeedEndpoints
     private static async Task<Results<Created<PopulationSubscriptionResponse>, Ok<PopulationSubscriptionResponse>, ProblemHttpResult>> SubscribePopulation(
         string eventType, PopulationSubscriptionRequest body, HttpContext http, AgencyDirectory agencies, ISubscriptionStore store, TimeProvider time)
     {
-        if (await CallerAsync(http, agencies) is not { } agency)
+        if (await http.CallingAgencyAsync(agencies) is not { } agency)
         {
             return HubProblems.Of(ProblemTypes.Unauthenticated);
         }
@@ -220,7 +221,7 @@ public static class FeedEndpoints
 
     private static async Task<Results<NoContent, ProblemHttpResult>> UnsubscribePopulation(string eventType, HttpContext http, AgencyDirectory agencies, ISubscriptionStore store)
     {
-        if (await CallerAsync(http, agencies) is not { } agency)
+        if (await http.CallingAgencyAsync(agencies) is not { } agency)
         {
             return HubProblems.Of(ProblemTypes.Unauthenticated);
         }
@@ -233,7 +234,7 @@ public static class FeedEndpoints
     private static async Task<Results<Ok<IReadOnlyList<PopulationSubscriptionResponse>>, ProblemHttpResult>> ListPopulationSubscriptions(
         HttpContext http, AgencyDirectory agencies, ISubscriptionStore store)
     {
-        if (await CallerAsync(http, agencies) is not { } agency)
+        if (await http.CallingAgencyAsync(agencies) is not { } agency)
         {
             return HubProblems.Of(ProblemTypes.Unauthenticated);
         }
@@ -246,7 +247,7 @@ public static class FeedEndpoints
         string? after, int? limit, int? wait, HttpContext http, AgencyDirectory agencies, IAgencyFeedStore feeds, FeedSignals signals, FeedDelivery delivery,
         HubInstruments instruments, TimeProvider time)
     {
-        if (await CallerAsync(http, agencies) is not { } agency)
+        if (await http.CallingAgencyAsync(agencies) is not { } agency)
         {
             return HubProblems.Of(ProblemTypes.Unauthenticated);
         }
@@ -305,7 +306,7 @@ public static class FeedEndpoints
         string? after, HttpContext http, AgencyDirectory agencies, IAgencyFeedStore feeds, FeedSignals signals, FeedDelivery delivery,
         IOptions<JsonOptions> json, HubInstruments instruments, TimeProvider time)
     {
-        if (await CallerAsync(http, agencies) is not { } agency)
+        if (await http.CallingAgencyAsync(agencies) is not { } agency)
         {
             return HubProblems.Of(ProblemTypes.Unauthenticated);
         }
@@ -350,7 +351,7 @@ public static class FeedEndpoints
                 if (page.Items.Count > 0)
                 {
                     // The agency's status may have changed since the stream opened: re-read it for every page.
-                    if (await CallerAsync(http, agencies) is not { IsActive: true } current)
+                    if (await http.CallingAgencyAsync(agencies) is not { IsActive: true } current)
                     {
                         return Results.Empty;
                     }
@@ -381,9 +382,6 @@ public static class FeedEndpoints
 
         return Results.Empty;
     }
-
-    private static async Task<AgencyPolicy?> CallerAsync(HttpContext http, AgencyDirectory agencies) =>
-        http.User.FindFirst(HubClaims.Agency)?.Value is { } code ? await agencies.FindAsync(code, http.RequestAborted) : null;
 
     private static long ParseCursor(string? text, string member, List<FieldError> errors)
     {

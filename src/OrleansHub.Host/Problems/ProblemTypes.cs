@@ -78,6 +78,10 @@ public static class ProblemTypes
         "Only a state body with the mandate may follow the whole population",
         "Population-wide subscriptions are for state agencies that need no consent (for example the pension fund following deaths). Follow individual citizens instead.");
 
+    public static readonly ProblemType TooManyWaitingReads = new("too-many-waiting-reads", StatusCodes.Status429TooManyRequests,
+        "The agency holds too many open long-polls and streams",
+        "Each agency may keep a limited number of long-polls (feed reads with `wait`) and streams open on one silo at once (`limit` says how many). Close one, or retry after `Retry-After` seconds.");
+
     public static readonly ProblemType CursorExpired = new("cursor-expired", StatusCodes.Status410Gone, "The cursor is older than the feed keeps",
         "Events older than the feed's retention were deleted. Resume from `oldestCursor` (and reconcile anything you may have missed with lookups).");
     // Fees.
@@ -103,7 +107,7 @@ public static class ProblemTypes
     [
         MalformedRequest, ValidationFailed, Unauthenticated, Forbidden, FieldNotOwned, NotFound, MethodNotAllowed, Conflict, VersionMismatch,
         PayloadTooLarge, UnsupportedMediaType, Unavailable, AgencySuspended, FieldNotInAgreement, PurposeNotInAgreement, ConsentRequired,
-        ConsentExpired, CitizenUnknown, BatchTooLarge, RateLimited, AuditUnavailable, PopulationSubscriptionNotAllowed, CursorExpired, FeeScheduleConflict,
+        ConsentExpired, CitizenUnknown, BatchTooLarge, RateLimited, AuditUnavailable, PopulationSubscriptionNotAllowed, TooManyWaitingReads, CursorExpired, FeeScheduleConflict,
         FeeScheduleInEffect, CreditCapReached, IdempotencyKeyReused, IdempotencyRequestInFlight, Internal,
     ];
 

@@ -36,6 +36,7 @@ public static class FeedEndpoints
         builder.Services.AddOptions<FeedOptions>().BindConfiguration(FeedOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<FeedSignals>();
         builder.Services.AddSingleton<FeedDelivery>();
+        builder.Services.AddSingleton<FeedWaitLimits>();
         if (builder.Configuration.GetStorageMode() == StorageMode.Postgres)
         {
             builder.Services.AddSingleton<ISubscriptionStore, PostgresSubscriptionStore>();
@@ -93,15 +94,17 @@ public static class FeedEndpoints
             .WithDescription($"CloudEvents 1.0, oldest first, up to `limit` ({DefaultPage} by default, at most {MaxPage}) after `after` (`0`: from the start). "
                 + $"With `wait` (seconds, at most {MaxWaitSeconds}) an empty read waits for the next event (long-poll). Pass `next` as `after`. "
                 + "Each event lists only the changed fields the agreement and, where needed, the citizen's consent cover now. A cursor older than the "
-                + "feed's retention is `410 cursor-expired` with the oldest cursor kept.")
-            .ProducesProblems(400, 401, 403, 410, 503);
+                + "feed's retention is `410 cursor-expired` with the oldest cursor kept. An agency may hold a limited number of long-polls "
+                + "and streams open on one silo (`Hub:Feeds:MaxWaitingReadsPerAgency`, 20); beyond it, `429 too-many-waiting-reads`.")
+            .ProducesProblems(400, 401, 403, 410, 429, 503);
         group.MapGet("/feed/stream", StreamFeed)
             .WithName("StreamFeed")
             .WithSummary("Streams the agency's feed as server-sent events")
             .WithDescription("`text/event-stream`: one event per feed item (`id` is its cursor, `event` its type, `data` the CloudEvent), from `after` or "
-                + "the `Last-Event-ID` header when reconnecting, then live. A comment line every 15 s keeps idle connections open.")
+                + "the `Last-Event-ID` header when reconnecting, then live. A comment line every 15 s keeps idle connections open. Counts "
+                + "against the agency's open long-polls and streams on the silo, like a read with `wait`.")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
-            .ProducesProblems(400, 401, 403, 410, 503);
+            .ProducesProblems(400, 401, 403, 410, 429, 503);
         return app;
     }
 
@@ -245,7 +248,7 @@ public static class FeedEndpoints
 
     private static async Task<Results<Ok<FeedPageResponse>, ProblemHttpResult>> ReadFeed(
         string? after, int? limit, int? wait, HttpContext http, AgencyDirectory agencies, IAgencyFeedStore feeds, FeedSignals signals, FeedDelivery delivery,
-        HubInstruments instruments, TimeProvider time)
+        FeedWaitLimits waits, HubInstruments instruments, TimeProvider time)
     {
         if (await http.CallingAgencyAsync(agencies) is not { } agency)
         {
@@ -274,11 +277,34 @@ public static class FeedEndpoints
             return HubProblems.Of(ProblemTypes.AgencySuspended);
         }
 
-        var deadline = time.GetUtcNow() + TimeSpan.FromSeconds(wait ?? 0);
+        var waiting = wait is > 0;
+        if (waiting && !waits.TryEnter(agency.Code))
+        {
+            return TooManyWaitingReads(http, waits);
+        }
+
+        try
+        {
+            return await ReadOrWaitAsync(agency, cursor, limit ?? DefaultPage, TimeSpan.FromSeconds(wait ?? 0), http, feeds, signals, delivery, instruments, time);
+        }
+        finally
+        {
+            if (waiting)
+            {
+                waits.Leave(agency.Code);
+            }
+        }
+    }
+
+    private static async Task<Results<Ok<FeedPageResponse>, ProblemHttpResult>> ReadOrWaitAsync(
+        AgencyPolicy agency, long cursor, int limit, TimeSpan wait, HttpContext http, IAgencyFeedStore feeds, FeedSignals signals, FeedDelivery delivery,
+        HubInstruments instruments, TimeProvider time)
+    {
+        var deadline = time.GetUtcNow() + wait;
         while (true)
         {
             var signal = signals.NextAsync(agency.Code);
-            var page = await feeds.ReadAsync(agency.Code, cursor, limit ?? DefaultPage, http.RequestAborted);
+            var page = await feeds.ReadAsync(agency.Code, cursor, limit, http.RequestAborted);
             if (page.Expired)
             {
                 return Expired(page.OldestAvailable!.Value);
@@ -304,7 +330,7 @@ public static class FeedEndpoints
 
     private static async Task<IResult> StreamFeed(
         string? after, HttpContext http, AgencyDirectory agencies, IAgencyFeedStore feeds, FeedSignals signals, FeedDelivery delivery,
-        IOptions<JsonOptions> json, HubInstruments instruments, TimeProvider time)
+        IOptions<JsonOptions> json, FeedWaitLimits waits, HubInstruments instruments, TimeProvider time)
     {
         if (await http.CallingAgencyAsync(agencies) is not { } agency)
         {
@@ -324,6 +350,25 @@ public static class FeedEndpoints
             return HubProblems.Of(ProblemTypes.AgencySuspended);
         }
 
+        if (!waits.TryEnter(agency.Code))
+        {
+            return TooManyWaitingReads(http, waits);
+        }
+
+        try
+        {
+            return await StreamAsync(agency, cursor, http, agencies, feeds, signals, delivery, json.Value, instruments, time);
+        }
+        finally
+        {
+            waits.Leave(agency.Code);
+        }
+    }
+
+    private static async Task<IResult> StreamAsync(
+        AgencyPolicy agency, long cursor, HttpContext http, AgencyDirectory agencies, IAgencyFeedStore feeds, FeedSignals signals, FeedDelivery delivery,
+        JsonOptions json, HubInstruments instruments, TimeProvider time)
+    {
         var first = await feeds.ReadAsync(agency.Code, cursor, MaxPage, http.RequestAborted);
         if (first.Expired)
         {
@@ -358,7 +403,7 @@ public static class FeedEndpoints
 
                     foreach (var item in await delivery.FilterAsync(current, page.Items))
                     {
-                        var data = JsonSerializer.Serialize(item.Event, json.Value.SerializerOptions);
+                        var data = JsonSerializer.Serialize(item.Event, json.SerializerOptions);
                         await http.Response.WriteAsync($"id: {item.Position}\nevent: {item.Event.Type}\ndata: {data}\n\n", http.RequestAborted);
                         instruments.EventDelivered(current.Code, "stream", item.Event.Time, time.GetUtcNow());
                     }
@@ -431,6 +476,12 @@ public static class FeedEndpoints
 
         return HubProblems.Of(ProblemTypes.FieldNotInAgreement, "These event types concern no field of the agency's agreement.",
             HubProblems.ErrorList([.. outside.Select(t => new FieldError("eventTypes", t))]));
+    }
+
+    private static ProblemHttpResult TooManyWaitingReads(HttpContext http, FeedWaitLimits waits)
+    {
+        http.Response.Headers.RetryAfter = "1";
+        return HubProblems.Of(ProblemTypes.TooManyWaitingReads, extensions: new Dictionary<string, object?> { ["limit"] = waits.MaxPerAgency });
     }
 
     private static ProblemHttpResult Expired(long oldest) =>

@@ -15,6 +15,10 @@ public sealed class FeedOptions
     [Range(typeof(TimeSpan), "00:00:00.001", "00:00:10")]
     public TimeSpan DispatchInterval { get; set; } = TimeSpan.FromMilliseconds(20);
 
+    /// <summary>Most long-polls (reads with <c>wait</c>) and streams one agency may hold open on one silo at once.</summary>
+    [Range(1, 10_000)]
+    public int MaxWaitingReadsPerAgency { get; set; } = 20;
+
     /// <summary>Most events fanned out in one transaction.</summary>
     [Range(1, 10_000)]
     public int DispatchBatch { get; set; } = 1_000;

@@ -25,14 +25,7 @@ public sealed class PostgresCitizenEventLog(NpgsqlDataSource dataSource) : ICiti
         }
 
         await using var command = dataSource.CreateCommand(Insert);
-        command.Parameters.Add(new NpgsqlParameter<Guid[]>("event_ids", [.. events.Select(e => e.Id)]));
-        command.Parameters.Add(new NpgsqlParameter<string[]>("citizen_ids", [.. events.Select(e => e.CitizenId)]));
-        command.Parameters.Add(new NpgsqlParameter<long[]>("sequences", [.. events.Select(e => e.Sequence)]));
-        command.Parameters.Add(new NpgsqlParameter<string[]>("types", [.. events.Select(e => e.Type)]));
-        command.Parameters.Add(new NpgsqlParameter<DateTime[]>("occurred_at", [.. events.Select(e => e.Time.UtcDateTime)]) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(new NpgsqlParameter<long[]>("record_versions", [.. events.Select(e => e.RecordVersion)]));
-        // Field names are [a-zA-Z]+, so a comma-joined list round-trips; a text[][] would need equal-length rows.
-        command.Parameters.Add(new NpgsqlParameter<string[]>("changed_fields", [.. events.Select(e => string.Join(',', e.ChangedFields))]));
+        CitizenEventColumns.AddArrays(command, events);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -48,23 +41,14 @@ public sealed class PostgresCitizenEventLog(NpgsqlDataSource dataSource) : ICiti
             ORDER BY tx, position
             LIMIT @limit
             """);
-        command.Parameters.AddWithValue("tx", after.Transaction.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        command.Parameters.AddWithValue("position", after.Position);
+        CitizenEventColumns.AddCursor(command, after);
         command.Parameters.Add(new NpgsqlParameter<string?>("type", NpgsqlDbType.Text) { TypedValue = type });
         command.Parameters.AddWithValue("limit", limit);
         var events = new List<LoggedEvent>(limit);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            var cursor = new EventCursor(ulong.Parse(reader.GetString(0), System.Globalization.CultureInfo.InvariantCulture), reader.GetInt64(1));
-            events.Add(new LoggedEvent(cursor, new CitizenEvent(
-                reader.GetGuid(2),
-                reader.GetString(3),
-                reader.GetInt64(4),
-                reader.GetString(5),
-                new DateTimeOffset(reader.GetDateTime(6), TimeSpan.Zero),
-                reader.GetInt64(7),
-                reader.GetFieldValue<string[]>(8))));
+            events.Add(new LoggedEvent(CitizenEventColumns.ReadCursor(reader, 0), CitizenEventColumns.ReadEvent(reader, 2)));
         }
 
         return events;

@@ -1,5 +1,4 @@
 using Npgsql;
-using NpgsqlTypes;
 
 namespace OrleansHub.Host.Events.Feeds;
 
@@ -19,7 +18,7 @@ public sealed class PostgresAgencyFeedStore(NpgsqlDataSource dataSource) : IAgen
         await using var command = dataSource.CreateCommand("SELECT tx::text, position FROM event_dispatch");
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
-        return new EventCursor(ulong.Parse(reader.GetString(0), System.Globalization.CultureInfo.InvariantCulture), reader.GetInt64(1));
+        return CitizenEventColumns.ReadCursor(reader, 0);
     }
 
     public async Task<DispatchResult?> DispatchAsync(IReadOnlyList<LoggedEvent> batch, CancellationToken cancellationToken)
@@ -41,7 +40,7 @@ public sealed class PostgresAgencyFeedStore(NpgsqlDataSource dataSource) : IAgen
         await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
         {
             await reader.ReadAsync(cancellationToken);
-            checkpoint = new EventCursor(ulong.Parse(reader.GetString(0), System.Globalization.CultureInfo.InvariantCulture), reader.GetInt64(1));
+            checkpoint = CitizenEventColumns.ReadCursor(reader, 0);
         }
 
         batch = [.. batch.Where(b => (b.Cursor.Transaction, b.Cursor.Position).CompareTo((checkpoint.Transaction, checkpoint.Position)) > 0)];
@@ -80,15 +79,8 @@ public sealed class PostgresAgencyFeedStore(NpgsqlDataSource dataSource) : IAgen
             SELECT DISTINCT agency_code FROM inserted
             """, connection, transaction))
         {
-            var events = batch.Select(b => b.Event).ToList();
             fanOut.Parameters.Add(new NpgsqlParameter<int[]>("ordinals", [.. Enumerable.Range(0, batch.Count)]));
-            fanOut.Parameters.Add(new NpgsqlParameter<Guid[]>("event_ids", [.. events.Select(e => e.Id)]));
-            fanOut.Parameters.Add(new NpgsqlParameter<string[]>("citizen_ids", [.. events.Select(e => e.CitizenId)]));
-            fanOut.Parameters.Add(new NpgsqlParameter<long[]>("sequences", [.. events.Select(e => e.Sequence)]));
-            fanOut.Parameters.Add(new NpgsqlParameter<string[]>("types", [.. events.Select(e => e.Type)]));
-            fanOut.Parameters.Add(new NpgsqlParameter<DateTime[]>("occurred_at", [.. events.Select(e => e.Time.UtcDateTime)]) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
-            fanOut.Parameters.Add(new NpgsqlParameter<long[]>("record_versions", [.. events.Select(e => e.RecordVersion)]));
-            fanOut.Parameters.Add(new NpgsqlParameter<string[]>("changed_fields", [.. events.Select(e => string.Join(',', e.ChangedFields))]));
+            CitizenEventColumns.AddArrays(fanOut, [.. batch.Select(b => b.Event)]);
             await using var reader = await fanOut.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -99,8 +91,7 @@ public sealed class PostgresAgencyFeedStore(NpgsqlDataSource dataSource) : IAgen
         var last = batch[^1].Cursor;
         await using (var advance = new NpgsqlCommand("UPDATE event_dispatch SET tx = @tx::text::xid8, position = @position", connection, transaction))
         {
-            advance.Parameters.AddWithValue("tx", last.Transaction.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            advance.Parameters.AddWithValue("position", last.Position);
+            CitizenEventColumns.AddCursor(advance, last);
             await advance.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -143,9 +134,7 @@ public sealed class PostgresAgencyFeedStore(NpgsqlDataSource dataSource) : IAgen
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            items.Add(new FeedItem(reader.GetInt64(0), reader.GetString(1), new Abstractions.Events.CitizenEvent(
-                reader.GetGuid(2), reader.GetString(3), reader.GetInt64(4), reader.GetString(5),
-                new DateTimeOffset(reader.GetDateTime(6), TimeSpan.Zero), reader.GetInt64(7), reader.GetFieldValue<string[]>(8))));
+            items.Add(new FeedItem(reader.GetInt64(0), reader.GetString(1), CitizenEventColumns.ReadEvent(reader, 2)));
         }
 
         return new FeedPage(items, null);

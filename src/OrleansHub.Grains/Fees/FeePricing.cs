@@ -35,7 +35,7 @@ public static class FeePricing
             return null;
         }
 
-        var date = FeeCalendar.DateOf(at);
+        var date = VietnamCalendar.DateOf(at);
         var schedule = InForce(schedules, date);
         if (schedule is null || !schedule.PricePerFieldVnd.TryGetValue(product, out var perField))
         {

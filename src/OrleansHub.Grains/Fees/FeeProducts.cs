@@ -19,13 +19,6 @@ public static class FeeProducts
 /// </summary>
 public static class FeeCalendar
 {
-    public static readonly TimeSpan Offset = TimeSpan.FromHours(7);
-
-    public static DateOnly DateOf(DateTimeOffset at) => DateOnly.FromDateTime(at.ToOffset(Offset).DateTime);
-
-    /// <summary>The first instant of <paramref name="date"/> in the fee calendar.</summary>
-    public static DateTimeOffset StartOf(DateOnly date) => new(date.ToDateTime(TimeOnly.MinValue), Offset);
-
     /// <summary>Parses a statement month written <c>yyyy-MM</c> (years 2000 to 9998); its first day, or null.</summary>
     public static DateOnly? ParseMonth(string? text)
     {

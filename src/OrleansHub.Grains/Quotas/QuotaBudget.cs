@@ -110,7 +110,7 @@ public sealed class QuotaBudget
 
     private void RollOver(DateTimeOffset now)
     {
-        var today = QuotaPeriods.DayOf(now);
+        var today = VietnamCalendar.DateOf(now);
         if (today == Day)
         {
             return;

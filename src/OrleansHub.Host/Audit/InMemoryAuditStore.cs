@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using OrleansHub.Grains.Fees;
+using OrleansHub.Grains;
 using OrleansHub.Host.Fees;
 
 namespace OrleansHub.Host.Audit;
@@ -150,7 +150,7 @@ public sealed class InMemoryAuditStore : IAuditBatchStore, IAuditReader, IAuditC
     {
         lock (_lock)
         {
-            var entries = _chains.Values.SelectMany(c => c).SelectMany(b => b.Entries).Where(e => InMonth(FeeCalendar.DateOf(e.At), month));
+            var entries = _chains.Values.SelectMany(c => c).SelectMany(b => b.Entries).Where(e => InMonth(VietnamCalendar.DateOf(e.At), month));
             return Task.FromResult<IReadOnlyList<FeeLedgerLine>>(FeeLedgerLine.Aggregate(entries));
         }
     }

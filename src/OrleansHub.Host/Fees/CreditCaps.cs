@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Npgsql;
 using OrleansHub.Abstractions.Agencies;
 using OrleansHub.Grains;
-using OrleansHub.Grains.Fees;
 
 namespace OrleansHub.Host.Fees;
 
@@ -109,7 +108,7 @@ public sealed class CreditCapGuard(ICreditCapStore caps, IFeeLedger ledger, [Fro
     private async ValueTask<Standing> StandingAsync(string agencyCode, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var month = FeeCalendar.DateOf(now);
+        var month = VietnamCalendar.DateOf(now);
         month = new DateOnly(month.Year, month.Month, 1);
         if (_standings.TryGetValue(agencyCode, out var known) && now - known.ReadAt < Staleness && known.Month == month)
         {

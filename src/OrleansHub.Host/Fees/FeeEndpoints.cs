@@ -149,7 +149,7 @@ public static class FeeEndpoints
     private static async Task<Results<Ok<FeeStatement>, ProblemHttpResult>> StatementAsync(
         string code, string monthText, IFeeLedger ledger, TimeProvider time, CancellationToken cancellationToken)
     {
-        var today = FeeCalendar.DateOf(time.GetUtcNow());
+        var today = VietnamCalendar.DateOf(time.GetUtcNow());
         if (StatementMonth.Parse(monthText, today) is not { } month)
         {
             return HubProblems.Validation("month", StatementMonth.Rule);
@@ -162,7 +162,7 @@ public static class FeeEndpoints
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> ExportMonth(
         string month, IFeeLedger ledger, IOptions<FeeOptions> options, [FromKeyedServices(HubClock.Key)] TimeProvider time, HttpContext http)
     {
-        if (StatementMonth.Parse(month, FeeCalendar.DateOf(time.GetUtcNow())) is not { } first)
+        if (StatementMonth.Parse(month, VietnamCalendar.DateOf(time.GetUtcNow())) is not { } first)
         {
             return HubProblems.Validation("month", StatementMonth.Rule);
         }
@@ -174,7 +174,7 @@ public static class FeeEndpoints
 
     private static Ok<IReadOnlyList<FeeScheduleResponse>> ListSchedules(FeeScheduleBook book, [FromKeyedServices(HubClock.Key)] TimeProvider time)
     {
-        var today = FeeCalendar.DateOf(time.GetUtcNow());
+        var today = VietnamCalendar.DateOf(time.GetUtcNow());
         return TypedResults.Ok<IReadOnlyList<FeeScheduleResponse>>([.. book.Current.OrderBy(s => s.EffectiveFrom).Select(s => FeeScheduleResponse.From(s, today))]);
     }
 
@@ -186,7 +186,7 @@ public static class FeeEndpoints
             return HubProblems.Validation(errors);
         }
 
-        var today = FeeCalendar.DateOf(time.GetUtcNow());
+        var today = VietnamCalendar.DateOf(time.GetUtcNow());
         var result = await book.ChangeAsync(schedules => FeeScheduleRules.Publish(schedules, draft, today), http.RequestAborted);
         return result.Published is { } published
             ? TypedResults.Created($"/admin/fees/schedules/{published.Version}", FeeScheduleResponse.From(published, today))
@@ -201,7 +201,7 @@ public static class FeeEndpoints
             return HubProblems.Validation(errors);
         }
 
-        var today = FeeCalendar.DateOf(time.GetUtcNow());
+        var today = VietnamCalendar.DateOf(time.GetUtcNow());
         var result = await book.ChangeAsync(schedules => FeeScheduleRules.Replace(schedules, version, draft, today), http.RequestAborted);
         return result.Published is { } replaced ? TypedResults.Ok(FeeScheduleResponse.From(replaced, today)) : Refused(result);
     }

@@ -1,3 +1,4 @@
+using OrleansHub.Grains;
 using OrleansHub.Grains.Fees;
 using OrleansHub.Host.Audit;
 
@@ -21,7 +22,7 @@ public sealed record FeeLedgerLine(string AgencyCode, DateOnly Day, string Produ
                 continue;
             }
 
-            var key = (agency, FeeCalendar.DateOf(entry.At), fee.Product);
+            var key = (agency, VietnamCalendar.DateOf(entry.At), fee.Product);
             var line = lines.TryGetValue(key, out var existing) ? existing : new FeeLedgerLine(agency, key.Item2, fee.Product, 0, 0, 0, 0, 0);
             lines[key] = line.Add(fee);
         }

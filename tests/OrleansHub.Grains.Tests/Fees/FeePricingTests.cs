@@ -7,7 +7,7 @@ public sealed class FeePricingTests
     private static readonly IReadOnlyList<FeeSchedule> Statutory = FeeSchedule.BuiltIn;
 
     /// <summary>A time on a fee-calendar (UTC+07:00) date.</summary>
-    private static DateTimeOffset At(int year, int month, int day, int hour = 12) => new(year, month, day, hour, 0, 0, FeeCalendar.Offset);
+    private static DateTimeOffset At(int year, int month, int day, int hour = 12) => new(year, month, day, hour, 0, 0, VietnamCalendar.Offset);
 
     [Fact]
     public void Price_LastDayOfTheReducedRate_Is500PerField()

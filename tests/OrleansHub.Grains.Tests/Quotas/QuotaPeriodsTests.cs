@@ -7,8 +7,8 @@ public sealed class QuotaPeriodsTests
     [Fact]
     public void DayOf_SeventeenHundredUtc_IsTheNextVietnameseDay()
     {
-        Assert.Equal(new DateOnly(2026, 11, 28), QuotaPeriods.DayOf(new DateTimeOffset(2026, 11, 28, 16, 59, 59, TimeSpan.Zero)));
-        Assert.Equal(new DateOnly(2026, 11, 29), QuotaPeriods.DayOf(new DateTimeOffset(2026, 11, 28, 17, 0, 0, TimeSpan.Zero)));
+        Assert.Equal(new DateOnly(2026, 11, 28), VietnamCalendar.DateOf(new DateTimeOffset(2026, 11, 28, 16, 59, 59, TimeSpan.Zero)));
+        Assert.Equal(new DateOnly(2026, 11, 29), VietnamCalendar.DateOf(new DateTimeOffset(2026, 11, 28, 17, 0, 0, TimeSpan.Zero)));
     }
 
     [Fact]

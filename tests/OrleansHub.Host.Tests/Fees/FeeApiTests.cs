@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using OrleansHub.Grains.Fees;
+using OrleansHub.Grains;
 using OrleansHub.Host.Tests.Consents;
 using OrleansHub.Host.Tests.Embedded;
 using OrleansHub.Host.Tests.Infrastructure;
@@ -16,7 +16,7 @@ public sealed class FeeApiTests(EmbeddedHubFactory factory) : IClassFixture<Embe
 {
     private const string Kyc = "kyc-onboarding";
 
-    private static string ThisMonth => FeeCalendar.DateOf(DateTimeOffset.UtcNow).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+    private static string ThisMonth => VietnamCalendar.DateOf(DateTimeOffset.UtcNow).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
 
     [Fact]
     public async Task Lookup_CommercialAgency_IsChargedPerFieldReturnedAndItsStatementSaysSo()

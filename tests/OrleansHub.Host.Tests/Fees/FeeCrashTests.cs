@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using Npgsql;
-using OrleansHub.Grains.Fees;
+using OrleansHub.Grains;
 using OrleansHub.Host.Tests.Cluster;
 using OrleansHub.Host.Tests.Lookups;
 using OrleansHub.Host.Tests.Postgres;
@@ -89,7 +89,7 @@ public sealed class FeeCrashTests(PostgresServer postgres, TwoSiloHub hub, ITest
             Assert.Equal((long)received.Count, (long)(await command.ExecuteScalarAsync())!);
         }
 
-        var month = FeeCalendar.DateOf(DateTimeOffset.UtcNow).ToString("yyyy-MM", CultureInfo.InvariantCulture);
+        var month = VietnamCalendar.DateOf(DateTimeOffset.UtcNow).ToString("yyyy-MM", CultureInfo.InvariantCulture);
         var start = new ProcessStartInfo("dotnet", [HubProcess.HostAssembly, "fees", "reconcile", "--month", month])
         {
             RedirectStandardOutput = true,

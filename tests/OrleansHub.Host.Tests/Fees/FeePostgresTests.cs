@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using Npgsql;
-using OrleansHub.Grains.Fees;
+using OrleansHub.Grains;
 using OrleansHub.Host.Tests.Cluster;
 using OrleansHub.Host.Tests.Infrastructure;
 using OrleansHub.Host.Tests.Lookups;
@@ -22,7 +22,7 @@ public sealed class FeePostgresTests(PostgresServer postgres, TwoSiloHub hub) : 
 {
     private const string Kyc = "kyc-onboarding";
 
-    private static string ThisMonth => FeeCalendar.DateOf(DateTimeOffset.UtcNow).ToString("yyyy-MM", CultureInfo.InvariantCulture);
+    private static string ThisMonth => VietnamCalendar.DateOf(DateTimeOffset.UtcNow).ToString("yyyy-MM", CultureInfo.InvariantCulture);
 
     public Task InitializeAsync() => hub.StartAsync(postgres);
 

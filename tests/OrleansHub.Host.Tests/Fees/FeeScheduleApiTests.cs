@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using OrleansHub.Grains.Fees;
+using OrleansHub.Grains;
 using OrleansHub.Host.Tests.Embedded;
 using OrleansHub.Host.Tests.Infrastructure;
 using OrleansHub.Host.Tests.Lookups;
@@ -10,7 +10,7 @@ namespace OrleansHub.Host.Tests.Fees;
 /// <summary>The operator's fee schedules over HTTP (embedded hub; the class owns its hub, so its publications are its own).</summary>
 public sealed class FeeScheduleApiTests(EmbeddedHubFactory factory) : IClassFixture<EmbeddedHubFactory>
 {
-    private static DateOnly Today => FeeCalendar.DateOf(DateTimeOffset.UtcNow);
+    private static DateOnly Today => VietnamCalendar.DateOf(DateTimeOffset.UtcNow);
 
     [Fact]
     public async Task Schedules_PublishRefusalsAndReplacement_BehaveAsDocumented()

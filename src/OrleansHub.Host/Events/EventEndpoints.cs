@@ -40,6 +40,9 @@ public sealed record CitizenEventData(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ConsentId = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Purpose = null);
 
+/// <summary>An event type and the address of its JSON Schema.</summary>
+public sealed record EventSchemaLink(string Type, string Schema);
+
 /// <summary>A page of the event log; read on with <see cref="Next"/> as <c>after</c> (it is the same cursor when the page is empty).</summary>
 public sealed record EventPageResponse(IReadOnlyList<CloudEventResponse> Events, string Next);
 
@@ -74,8 +77,28 @@ public static class EventEndpoints
                 + "after the cursor `after` (omit it to start at the beginning), optionally of one `type`. Pass `next` as `after` to read on; "
                 + "a page never holds an event that an earlier one could still be appended behind, so reading on misses nothing.")
             .ProducesProblems(400, 401, 403);
+
+        var schemas = app.MapGroup(EventSchemas.PathPrefix.TrimEnd('/')).WithTags("Events").AllowAnonymous();
+        schemas.MapGet("", ListSchemas)
+            .WithName("ListEventSchemas")
+            .WithSummary("Lists the event types and where their JSON Schemas are")
+            .WithDescription("Public documentation: no credentials needed.");
+        schemas.MapGet("/{type}", GetSchema)
+            .WithName("GetEventSchema")
+            .WithSummary("The JSON Schema (draft 2020-12) of one event type, as delivered")
+            .WithDescription("Public documentation: no credentials needed. The type includes its version, so a schema never changes once published.")
+            .Produces(StatusCodes.Status200OK, contentType: "application/schema+json")
+            .ProducesProblems(404);
         return app;
     }
+
+    private static Ok<IReadOnlyList<EventSchemaLink>> ListSchemas() =>
+        TypedResults.Ok<IReadOnlyList<EventSchemaLink>>([.. CitizenEventTypes.All.Select(t => new EventSchemaLink(t, EventSchemas.PathPrefix + t))]);
+
+    private static Results<ContentHttpResult, ProblemHttpResult> GetSchema(string type) =>
+        CitizenEventTypes.All.Contains(type, StringComparer.Ordinal)
+            ? TypedResults.Content(EventSchemas.For(type).ToJsonString(), "application/schema+json")
+            : HubProblems.Of(ProblemTypes.NotFound, "No such event type; GET " + EventSchemas.PathPrefix.TrimEnd('/') + " lists them.");
 
     private static async Task<Results<Ok<EventPageResponse>, ProblemHttpResult>> ReadEvents(
         string? after, int? limit, string? type, ICitizenEventLog log, HttpContext http)

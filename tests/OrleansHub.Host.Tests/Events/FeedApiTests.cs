@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Json.Schema;
 using OrleansHub.Host.Tests.Consents;
 using OrleansHub.Host.Tests.Embedded;
 using OrleansHub.Host.Tests.Infrastructure;
@@ -172,6 +173,54 @@ public sealed class FeedApiTests(EmbeddedHubFactory factory) : IClassFixture<Emb
     public async Task ConsentRevokedEvents_CannotBeSubscribedTo() =>
         await (await factory.Agency("VSS").PutAsJsonAsync("/v1/subscriptions/population/vn.orleanshub.citizen.consent-revoked.v1", new { purpose = "benefit-eligibility" }))
             .AssertProblemAsync(HttpStatusCode.BadRequest, "validation-failed");
+
+    /// <summary>Build options with a registry of their own: the library's global one refuses a second schema with the same $id.</summary>
+    private static BuildOptions Fresh() => new() { SchemaRegistry = new SchemaRegistry() };
+
+    [Fact]
+    public async Task EventSchemas_AreListedForEveryTypeWithoutCredentials_AndAnUnknownTypeIs404()
+    {
+        var anonymous = factory.CreateClient();
+        var list = await (await anonymous.GetAsync("/events/schemas")).ReadJsonAsync();
+        Assert.Equal(10, list.GetArrayLength());
+        foreach (var link in list.EnumerateArray())
+        {
+            var response = await anonymous.GetAsync(link.GetProperty("schema").GetString());
+            Assert.Equal("application/schema+json", response.Content.Headers.ContentType?.MediaType);
+            var text = await response.Content.ReadAsStringAsync();
+            JsonSchema.FromText(text, Fresh()); // a schema the library can load
+            Assert.Equal(link.GetProperty("type").GetString(), JsonDocument.Parse(text).RootElement.GetProperty("title").GetString());
+        }
+
+        await (await anonymous.GetAsync("/events/schemas/vn.orleanshub.citizen.moved.v1")).AssertProblemAsync(HttpStatusCode.NotFound, "not-found");
+    }
+
+    [Fact]
+    public async Task DeliveredEvents_ValidateAgainstTheSchemaOfTheirType_AndATamperedOneDoesNot()
+    {
+        var tax = factory.Agency("GDT");
+        var bank = factory.Agency("VCB");
+        var citizen = await factory.NewCitizenAsync();
+        Assert.Equal(HttpStatusCode.Created, (await tax.PutAsJsonAsync($"/v1/subscriptions/citizens/{citizen}", new { purpose = "tax-registration" })).StatusCode);
+        var consent = await factory.GrantVcbAsync(citizen, ["fullName"]);
+        var (taxAfter, bankAfter) = (await EndOfFeedAsync(tax), await EndOfFeedAsync(bank));
+        Assert.Equal(HttpStatusCode.OK, (await _operator.PatchCitizenAsync(citizen, new { permanentResidence = "Số 2 Đinh Tiên Hoàng, Hà Nội", fullName = "Nguyễn Văn Bảo" })).StatusCode);
+        using var citizenClient = await CitizenTokens.ClientAsync(factory, citizen);
+        Assert.Equal(HttpStatusCode.OK, (await citizenClient.DeleteAsync($"/me/consents/{consent}")).StatusCode);
+
+        List<JsonElement> events = [.. await EventsAboutAsync(tax, citizen, taxAfter, atLeast: 2), .. await EventsAboutAsync(bank, citizen, bankAfter)];
+        Assert.Equal(3, events.Count);
+        foreach (var e in events)
+        {
+            var schema = JsonSchema.FromText(await factory.CreateClient().GetStringAsync($"/events/schemas/{e.GetProperty("type").GetString()}"), Fresh());
+            var result = schema.Evaluate(e, new EvaluationOptions { OutputFormat = OutputFormat.List });
+            Assert.True(result.IsValid, $"{e}\n{JsonSerializer.Serialize(result)}");
+
+            var tampered = System.Text.Json.Nodes.JsonNode.Parse(e.GetRawText())!;
+            tampered["data"]!["fullName"] = "Nguyễn Văn Bảo"; // a value, which events never carry
+            Assert.False(schema.Evaluate(JsonDocument.Parse(tampered.ToJsonString()).RootElement).IsValid);
+        }
+    }
 
     [Fact]
     public async Task CommercialAgency_CannotFollowThePopulation() =>

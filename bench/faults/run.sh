@@ -5,7 +5,7 @@
 # After a baseline, faults one after another, each followed by an observation period:
 #   (1) kill-silo: SIGKILL to silo 2; KILL_HOLD s later `cluster.sh start` brings index 2 back.
 #   (2) postgres-down: `deploy/postgres.sh stop` (fast shutdown); PG_HOLD s later `deploy/postgres.sh start`.
-#   (3) a stopped webhook receiver is not part of this run yet (the webhook channel is not on main; see the result file).
+#   (3) webhook-down: the state agency's webhook receiver (in the driver, port 5100 + offset + 90) stopped for WEBHOOK_HOLD s.
 # Then the driver verifies, from what the clients were told and from the database: acknowledged writes, consent changes and
 # subscriptions present; every answered lookup audited with its fee and nothing else charged (audit_log, fee_ledger);
 # feeds complete and in per-citizen order; every silo ready again. Finally `OrleansHub.Host fees reconcile` for the month.
@@ -14,7 +14,7 @@
 #   bench/faults/run.sh
 #
 # Environment: CITIZENS (default 40), BASELINE (s, default 20), OBSERVE (s after each recovery step, default 30),
-#   KILL_HOLD (s, default 10), PG_HOLD (s, default 10), HUB_RUN_DIR, HUB_PG_PORT, HUB_PORT_OFFSET (defaults below).
+#   KILL_HOLD (s, default 10), PG_HOLD (s, default 10), WEBHOOK_HOLD (s, default 60), HUB_RUN_DIR, HUB_PG_PORT, HUB_PORT_OFFSET (defaults below).
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -23,6 +23,7 @@ BASELINE="${BASELINE:-20}"
 OBSERVE="${OBSERVE:-30}"
 KILL_HOLD="${KILL_HOLD:-10}"
 PG_HOLD="${PG_HOLD:-10}"
+WEBHOOK_HOLD="${WEBHOOK_HOLD:-60}"
 export HUB_RUN_DIR="${HUB_RUN_DIR:-/tmp/orleanshub-bench-faults}"
 export HUB_PG_PORT="${HUB_PG_PORT:-55840}"
 export HUB_PORT_OFFSET="${HUB_PORT_OFFSET:-400}"
@@ -46,6 +47,8 @@ PUBLIC_PEM=$(dotnet "$DRIVER_DLL" issuer --key "$HUB_RUN_DIR/issuer.pem")
 export Hub__CitizenTokens__Issuer="https://eid.faults.example.vn"
 export Hub__CitizenTokens__Audience="orleanshub-faults"
 export Hub__CitizenTokens__PublicKeyPem="$(tr '\n' ' ' <<<"$PUBLIC_PEM")"
+# The webhook receiver is the driver on this machine, over http (the hub's default retry backoff is kept).
+export Hub__Webhooks__AllowPrivateNetworks=true Hub__Webhooks__RequireHttps=false
 
 log "starting PostgreSQL and three silos"
 "$REPO/deploy/cluster.sh" stop >/dev/null 2>&1 || true
@@ -60,8 +63,10 @@ rc=0
 dotnet "$DRIVER_DLL" run \
   --silos "$(silo_url 1),$(silo_url 2),$(silo_url 3)" --operator-key "$HUB_OPERATOR_KEY" --connection "$CONNECTION_STRING" \
   --key "$HUB_RUN_DIR/issuer.pem" --out "$RAW" --citizens "$CITIZENS" --baseline "$BASELINE" --observe "$OBSERVE" \
+  --webhook-port "$((5100 + HUB_PORT_OFFSET + 90))" \
   --fault "kill -9 silo 2, then start it again|$KILL_HOLD|kill -9 \$(cat $HUB_RUN_DIR/silo-2/silo.pid)|$CLUSTER $REPO/deploy/cluster.sh start --silos 3 --no-build" \
   --fault "PostgreSQL stopped, started again|$PG_HOLD|HUB_RUN_DIR=$HUB_RUN_DIR HUB_PG_PORT=$HUB_PG_PORT $REPO/deploy/postgres.sh stop|HUB_RUN_DIR=$HUB_RUN_DIR HUB_PG_PORT=$HUB_PG_PORT $REPO/deploy/postgres.sh start" \
+  --fault "webhook receiver stopped, started again|$WEBHOOK_HOLD|@webhook-stop|@webhook-start" \
   || rc=$?
 LOAD_AFTER="$(uptime)"
 
@@ -73,7 +78,7 @@ log "reconcile: exit $reconcile_rc"
 cat >"$RESULT" <<MD
 # Fault injection under load, $(date -u +"%Y-%m-%d %H:%M") UTC
 
-\`bench/faults/run.sh\` (CITIZENS=$CITIZENS BASELINE=$BASELINE OBSERVE=$OBSERVE KILL_HOLD=$KILL_HOLD PG_HOLD=$PG_HOLD): three silos from
+\`bench/faults/run.sh\` (CITIZENS=$CITIZENS BASELINE=$BASELINE OBSERVE=$OBSERVE KILL_HOLD=$KILL_HOLD PG_HOLD=$PG_HOLD WEBHOOK_HOLD=$WEBHOOK_HOLD): three silos from
 \`deploy/cluster.sh\` on one private PostgreSQL, all on this $(nproc)-core machine, which other engineers were building and
 testing on at the same time: one run, one sample, noisy. Load average before: \`$LOAD_BEFORE\`; after: \`$LOAD_AFTER\`.
 
@@ -81,9 +86,8 @@ Load (closed loop, round-robin over the three silos, 20 ms pause per worker): 2 
 agency, citizen consent, 2 fields = VND 2,000), 2 of state-agency lookups (exempt), 2 registry writers (PATCH
 permanentResidence with If-Match, each owning half the citizens), 1 consent worker (revokes, then grants again, in turn),
 1 subscription worker, 2 long-polling feed consumers (the state agency's population-wide residence-changed feed and the
-bank's citizen subscriptions). Driver exit: $rc (0: every check passed).
-
-A stopped webhook receiver (60 s) is not in this run: the webhook channel had not landed on main when it was made.
+bank's citizen subscriptions); the state agency's feed is also pushed to its webhook (a receiver in the driver that checks
+every signature). Driver exit: $rc (0: every check passed).
 
 $(cat "$RAW" 2>/dev/null || echo "(the driver wrote no figures)")
 

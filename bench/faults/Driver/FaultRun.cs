@@ -2,8 +2,11 @@ using System.Globalization;
 
 namespace OrleansHub.Bench.Faults;
 
-/// <summary>One fault: <see cref="Inject"/>, hold for <see cref="Hold"/>, then <see cref="Recover"/> (may be a no-op).</summary>
-public sealed record Fault(string Name, Func<Task> Inject, TimeSpan Hold, Func<Task> Recover);
+/// <summary>
+/// One fault: <see cref="Inject"/>, hold for <see cref="Hold"/>, then <see cref="Recover"/> (may be a no-op).
+/// <see cref="StopsWebhook"/>: the fault is the webhook receiver's outage, so its figures include the webhook's catch-up.
+/// </summary>
+public sealed record Fault(string Name, Func<Task> Inject, TimeSpan Hold, Func<Task> Recover, bool StopsWebhook = false);
 
 /// <summary>The window of one fault on the run clock: injected, recovery step done, observation over.</summary>
 public sealed record FaultWindow(string Name, long InjectedMs, long RecoveredMs, long EndMs);
@@ -19,6 +22,12 @@ public sealed record FaultFigures(
 
     /// <summary>From the end of the recovery step (restart) to the error rate's return to baseline; 0 when it was back already.</summary>
     public long? BackToBaselineAfterRecoveryMs { get; init; }
+
+    /// <summary>Webhook outage: from the receiver's restart to the first delivery it got.</summary>
+    public long? WebhookFirstDeliveryMs { get; init; }
+
+    /// <summary>Webhook outage: from the receiver's restart until it had every event the pull consumer had read by then.</summary>
+    public long? WebhookCaughtUpMs { get; init; }
 
     /// <summary>Requests and errors during the fault by the silo (1-based) they were sent to: the faulty one, and the others.</summary>
     public IReadOnlyDictionary<int, (int Requests, int Errors)> BySilo { get; init; } = new Dictionary<int, (int, int)>();

@@ -51,6 +51,8 @@ public sealed class MixedLoad(HubTarget hub, CitizenIssuer issuer, Timeline time
 
     public ConcurrentQueue<ReceivedEvent> Received { get; } = new();
 
+    public WebhookReceiver? Webhook => options.Webhook;
+
     /// <summary>Requests per agency that got no answer or a 5xx: an audit row may exist for them without the client knowing.</summary>
     public ConcurrentDictionary<string, int> Unanswered { get; } = new();
 
@@ -71,6 +73,13 @@ public sealed class MixedLoad(HubTarget hub, CitizenIssuer issuer, Timeline time
         ChargedKey = (await RequireAsync(Operator(HttpMethod.Post, $"/admin/agencies/{ChargedAgency}/keys", null))).GetProperty("key").GetString()!;
         StateKey = (await RequireAsync(Operator(HttpMethod.Post, $"/admin/agencies/{StateAgency}/keys", null))).GetProperty("key").GetString()!;
         await RequireAsync(Request(HttpMethod.Put, hub.Url(0), $"/v1/subscriptions/population/{ResidenceChanged}", StateKey, new { purpose = StatePurpose }));
+        if (options.Webhook is { } receiver)
+        {
+            // The state agency also gets its feed pushed; delivery starts at the current end of its (still empty) feed.
+            receiver.Start();
+            var endpoint = await RequireAsync(Request(HttpMethod.Put, hub.Url(0), "/v1/webhook", StateKey, new { url = receiver.Url }));
+            receiver.UseSecret(endpoint.GetProperty("secret").GetString()!);
+        }
 
         var citizens = new List<string>();
         while (citizens.Count < options.Citizens)
@@ -121,7 +130,7 @@ public sealed class MixedLoad(HubTarget hub, CitizenIssuer issuer, Timeline time
         return Task.WhenAll(workers);
     }
 
-    /// <summary>Reads both feeds on until <paramref name="caughtUp"/> says the consumer has everything, or the time is up.</summary>
+    /// <summary>Reads both feeds on until <paramref name="caughtUp"/> says the consumer has everything (and the webhook too), or the time is up.</summary>
     public async Task DrainFeedsAsync(Func<string, string, Task<bool>> caughtUp, TimeSpan limit)
     {
         using var stop = new CancellationTokenSource(limit);
@@ -130,6 +139,16 @@ public sealed class MixedLoad(HubTarget hub, CitizenIssuer issuer, Timeline time
             while (!stop.IsCancellationRequested && !await caughtUp(code, FeedCursors[code]))
             {
                 await ReadFeedPageAsync(code, key, waitSeconds: 1);
+            }
+        }
+
+        // The webhook has everything the state agency's pull consumer has (after an outage, its retry may be a while off).
+        if (options.Webhook is { } receiver)
+        {
+            var pulled = Received.Where(e => e.AgencyCode == StateAgency).Select(e => e.EventId).ToHashSet();
+            while (!stop.IsCancellationRequested && !pulled.IsSubsetOf(receiver.Received.Select(e => e.EventId)))
+            {
+                await Task.Delay(500, CancellationToken.None);
             }
         }
     }
@@ -275,7 +294,7 @@ public sealed class MixedLoad(HubTarget hub, CitizenIssuer issuer, Timeline time
         {
             var data = e.GetProperty("data");
             Received.Enqueue(new ReceivedEvent(agency, Guid.Parse(e.GetProperty("id").GetString()!), data.GetProperty("citizenId").GetString()!,
-                data.GetProperty("sequence").GetInt64(), data.GetProperty("recordVersion").GetInt64(), e.GetProperty("type").GetString()!));
+                data.GetProperty("sequence").GetInt64(), data.GetProperty("recordVersion").GetInt64(), e.GetProperty("type").GetString()!, timeline.NowMs));
         }
 
         FeedCursors[agency] = page.GetProperty("next").GetString()!;
@@ -387,6 +406,9 @@ public sealed record LoadOptions(string OperatorKey)
     public int Writers { get; init; } = 2;
 
     public TimeSpan Pause { get; init; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>The state agency's webhook endpoint, when the run includes webhooks.</summary>
+    public WebhookReceiver? Webhook { get; init; }
 
     /// <summary>Longer than any answer the hub should take (a long-poll waits 5 s): a request still open after it is hanging.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(20);

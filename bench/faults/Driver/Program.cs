@@ -6,8 +6,9 @@ using OrleansHub.Bench.Faults;
 // faults-driver issuer --key FILE
 //     Creates an e-ID signing key (private PEM in FILE) and prints its public PEM for Hub__CitizenTokens__PublicKeyPem.
 // faults-driver run --silos URL,URL,... --operator-key KEY --connection CS --key FILE --out FILE
-//     [--citizens 40] [--baseline 20] [--observe 30] [--fault "NAME|HOLD_SECONDS|INJECT_COMMAND|RECOVER_COMMAND"]...
-//     Mixed load on the silos; the faults run one after another (commands through bash), then the verification.
+//     [--citizens 40] [--baseline 20] [--observe 30] [--webhook-port P] [--fault "NAME|HOLD_SECONDS|INJECT_COMMAND|RECOVER_COMMAND"]...
+//     Mixed load on the silos; the faults run one after another (commands through bash), then the verification. With
+//     --webhook-port the state agency also registers a webhook received on that port (@webhook-stop, @webhook-start as commands).
 //     Writes the figures as Markdown to --out; exit 0 when every check passed, 1 otherwise.
 try
 {
@@ -29,10 +30,12 @@ try
     signing.ImportFromPem(await File.ReadAllTextAsync(options.Get("key")));
     using var issuer = new CitizenIssuer(signing, CitizenIssuer.DefaultIssuer, CitizenIssuer.DefaultAudience);
     var hub = new HubTarget(options.Get("silos").Split(',').Select(u => new Uri(u)));
-    var faults = options.All("fault").Select(ParseFault).ToList();
+    var timeline = new Timeline();
+    using var webhook = options.Int("webhook-port", 0) is > 0 and var port ? new WebhookReceiver(port, timeline) : null;
+    var faults = options.All("fault").Select(spec => ParseFault(spec, webhook)).ToList();
     var result = await FaultSession.RunAsync(hub, issuer, options.Get("connection"),
-        new LoadOptions(options.Get("operator-key")) { Citizens = options.Int("citizens", 40) },
-        faults, TimeSpan.FromSeconds(options.Int("baseline", 20)), TimeSpan.FromSeconds(options.Int("observe", 30)),
+        new LoadOptions(options.Get("operator-key")) { Citizens = options.Int("citizens", 40), Webhook = webhook },
+        faults, TimeSpan.FromSeconds(options.Int("baseline", 20)), TimeSpan.FromSeconds(options.Int("observe", 30)), timeline,
         line => Console.Error.WriteLine($"faults-driver: {line}"));
     await File.WriteAllTextAsync(options.Get("out"), result.Markdown);
     foreach (var check in result.Checks)
@@ -48,7 +51,8 @@ catch (ArgumentException e)
     return 2;
 }
 
-static Fault ParseFault(string spec)
+// INJECT and RECOVER are bash commands, or @webhook-stop / @webhook-start for the driver's own receiver.
+static Fault ParseFault(string spec, WebhookReceiver? webhook)
 {
     var parts = spec.Split('|');
     if (parts.Length != 4)
@@ -56,7 +60,15 @@ static Fault ParseFault(string spec)
         throw new ArgumentException($"--fault takes NAME|HOLD_SECONDS|INJECT|RECOVER, got '{spec}'");
     }
 
-    return new Fault(parts[0], () => Bash(parts[2]), TimeSpan.FromSeconds(int.Parse(parts[1], CultureInfo.InvariantCulture)), () => Bash(parts[3]));
+    Func<Task> Step(string command) => command switch
+    {
+        "@webhook-stop" => () => Task.Run((webhook ?? throw new ArgumentException("@webhook-stop needs --webhook-port")).Stop),
+        "@webhook-start" => () => Task.Run((webhook ?? throw new ArgumentException("@webhook-start needs --webhook-port")).Start),
+        _ => () => Bash(command),
+    };
+
+    return new Fault(parts[0], Step(parts[2]), TimeSpan.FromSeconds(int.Parse(parts[1], CultureInfo.InvariantCulture)), Step(parts[3]),
+        StopsWebhook: parts[2] == "@webhook-stop");
 }
 
 static async Task Bash(string command)

@@ -58,5 +58,5 @@ public sealed record ConsentAttempt(string CitizenId, Guid? ConsentId, bool Gran
 /// <summary>A lookup answered with 200: its audit entry and the fee the response showed.</summary>
 public sealed record Answer(string AgencyCode, string CitizenId, Guid AuditId, long FeeVnd);
 
-/// <summary>One event as a feed consumer received it.</summary>
-public sealed record ReceivedEvent(string AgencyCode, Guid EventId, string CitizenId, long Sequence, long RecordVersion, string Type);
+/// <summary>One event as a feed consumer or webhook receiver got it, and when (run clock).</summary>
+public sealed record ReceivedEvent(string AgencyCode, Guid EventId, string CitizenId, long Sequence, long RecordVersion, string Type, long AtMs);

@@ -27,6 +27,14 @@ public static class Report
                 + $"{f.TimeoutsDuring + f.TimeoutsAfter} | {Ms(f.FirstSuccessAfterInjectMs)} | {Ms(f.FirstSuccessAfterRecoveryMs)} | {Ms(f.BackToBaselineMs)} | {Ms(f.BackToBaselineAfterRecoveryMs)} |");
         }
 
+        foreach (var f in faults.Where(f => f.WebhookCaughtUpMs is not null || f.WebhookFirstDeliveryMs is not null))
+        {
+            text.AppendLine();
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"{f.Name}: after the receiver came back, its first delivery arrived in {Ms(f.WebhookFirstDeliveryMs)}, and it had every event fanned out "
+                + $"before its restart in {Ms(f.WebhookCaughtUpMs)} (the hub's retry backoff decides when it next tries).");
+        }
+
         text.AppendLine();
         text.AppendLine("Error rate during each fault, by the silo the request was sent to:");
         text.AppendLine();

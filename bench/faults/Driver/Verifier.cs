@@ -216,7 +216,7 @@ public sealed class Verifier(MixedLoad load, HubTarget hub, CitizenIssuer issuer
 
     private async Task<IEnumerable<Check>> FeedsAsync(NpgsqlDataSource db)
     {
-        var received = load.Received.ToList();
+        var received = load.Received.Concat(load.Webhook?.Received ?? []).ToList();
         var checks = new List<Check>();
 
         // Every residence change of the run's citizens reached the state agency's population feed, and its consumer.
@@ -281,8 +281,16 @@ public sealed class Verifier(MixedLoad load, HubTarget hub, CitizenIssuer issuer
             }
         }
 
+        if (load.Webhook is { } webhook)
+        {
+            var pushed = webhook.Received.Select(e => e.EventId).ToHashSet();
+            checks.Add(new Check("the state agency's webhook got every residence change, each signed correctly",
+                changes.All(c => pushed.Contains(c.EventId)) && webhook.BadSignatures == 0,
+                $"{changes.Count(c => pushed.Contains(c.EventId))} of {changes.Count} events pushed in {webhook.Deliveries} deliveries; {webhook.BadSignatures} bad signatures"));
+        }
+
         checks.Add(new Check("feeds deliver in per-citizen order", outOfOrder == 0,
-            $"{received.Count} events received by two consumers ({duplicates} repeats), {outOfOrder} out of per-citizen order"));
+            $"{received.Count} events received by {(load.Webhook is null ? "two consumers" : "two consumers and the webhook")} ({duplicates} repeats), {outOfOrder} out of per-citizen order"));
         return checks;
     }
 }

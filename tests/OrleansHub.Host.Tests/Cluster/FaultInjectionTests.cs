@@ -10,9 +10,9 @@ namespace OrleansHub.Host.Tests.Cluster;
 
 /// <summary>
 /// The short version of <c>bench/faults/run.sh</c>: three hub processes under the mixed load of bench/faults/Driver, a
-/// silo killed (kill -9) and replaced, then PostgreSQL stopped for 10 s and started again. Afterwards nothing the clients
-/// were told is missing (writes, consent changes, subscriptions, answers with their audit rows and fees, feed events in
-/// per-citizen order), nothing else was charged, the ledger reconciles, every silo is ready again, and the errors
+/// silo killed (kill -9) and replaced, PostgreSQL stopped for 10 s and started again, then the state agency's webhook
+/// receiver stopped for 10 s. Afterwards nothing the clients were told is missing (writes, consent changes, subscriptions,
+/// answers with their audit rows and fees, feed and webhook events in per-citizen order), nothing else was charged, the ledger reconciles, every silo is ready again, and the errors
 /// clients saw were refused connections or 503 problem+json, never a 500 and never a hang. The test owns its PostgreSQL
 /// server (it stops it), so it runs on its own, never on the shared CI server.
 /// </summary>
@@ -38,7 +38,7 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IAsyncLifeti
     }
 
     [Fact]
-    public async Task SiloKilledThenPostgresRestarted_UnderMixedLoad_NothingAcknowledgedIsLostAndTheHubRecovers()
+    public async Task SiloKilledPostgresRestartedReceiverDown_UnderMixedLoad_NothingAcknowledgedIsLostAndTheHubRecovers()
     {
         var connectionString = (await PostgresAsync("env")).Trim();
         using var issuer = CitizenIssuer.Create();
@@ -48,7 +48,13 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IAsyncLifeti
             ["Hub__CitizenTokens__Issuer"] = issuer.Issuer,
             ["Hub__CitizenTokens__Audience"] = issuer.Audience,
             ["Hub__CitizenTokens__PublicKeyPem"] = issuer.PublicKeyPem,
+            // The receiver is on this machine, over http; retries capped at 2 s so the short version catches up quickly.
+            ["Hub__Webhooks__AllowPrivateNetworks"] = "true",
+            ["Hub__Webhooks__RequireHttps"] = "false",
+            ["Hub__Webhooks__MaxRetryDelay"] = "00:00:02",
         };
+        var timeline = new Timeline();
+        using var webhook = new WebhookReceiver(FreePort.Next(), timeline);
         // The first silo applies the migrations; the other two join it.
         _silos.Add(await HubProcess.StartAsync(connectionString, clusterId, settings));
         _silos.AddRange(await Task.WhenAll(HubProcess.StartAsync(connectionString, clusterId, settings), HubProcess.StartAsync(connectionString, clusterId, settings)));
@@ -63,9 +69,10 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IAsyncLifeti
                 hub.Replace(2, replacement.Client.BaseAddress!);
             }),
             new("PostgreSQL stopped for 10 s", () => PostgresAsync("stop"), TimeSpan.FromSeconds(10), () => PostgresAsync("start")),
+            new("webhook receiver stopped for 10 s", () => Task.Run(webhook.Stop), TimeSpan.FromSeconds(10), () => Task.Run(webhook.Start), StopsWebhook: true),
         };
-        var result = await FaultSession.RunAsync(hub, issuer, connectionString, new LoadOptions(HubProcess.OperatorKey) { Citizens = 16 },
-            faults, baseline: TimeSpan.FromSeconds(5), observe: TimeSpan.FromSeconds(15), output.WriteLine);
+        var result = await FaultSession.RunAsync(hub, issuer, connectionString, new LoadOptions(HubProcess.OperatorKey) { Citizens = 16, Webhook = webhook },
+            faults, baseline: TimeSpan.FromSeconds(5), observe: TimeSpan.FromSeconds(15), timeline, output.WriteLine);
         output.WriteLine(result.Markdown);
 
         Assert.All(result.Checks, c => Assert.True(c.Passed, $"{c.Name}: {c.Detail}"));
@@ -73,6 +80,7 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IAsyncLifeti
         Assert.All(errorKinds, kind => Assert.True(kind.StartsWith("no answer", StringComparison.Ordinal) || kind.StartsWith("503 /problems/", StringComparison.Ordinal),
             $"clients saw '{kind}': a fault must look like a refused connection or a 503 problem+json, never a 500 or a hang"));
         Assert.All(result.Faults, f => Assert.NotNull(f.FirstSuccessAfterRecoveryMs));
+        Assert.NotNull(result.Faults.Single(f => f.Name.StartsWith("webhook", StringComparison.Ordinal)).WebhookCaughtUpMs);
         await AssertLedgerReconcilesAsync(connectionString);
     }
 

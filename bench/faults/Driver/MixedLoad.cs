@@ -28,6 +28,7 @@ public sealed class MixedLoad(HubTarget hub, CitizenIssuer issuer, Timeline time
     };
 
     private readonly ConcurrentDictionary<string, Guid?> _activeConsent = new();
+    private readonly ConcurrentDictionary<string, long> _createdVersions = new();
     private string[] _citizens = [];
     private int _roundRobin;
 
@@ -97,8 +98,9 @@ public sealed class MixedLoad(HubTarget hub, CitizenIssuer issuer, Timeline time
             }
 
             await EnsureAsync(created);
+            _createdVersions[id] = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("version").GetInt64();
             citizens.Add(id);
-            _activeConsent[id] = await GrantAsync(hub.Url(0), id) ?? throw new InvalidOperationException("The initial consent grant failed.");
+            _activeConsent[id] = await GrantAsync(0, id) ?? throw new InvalidOperationException("The initial consent grant failed.");
             await RequireAsync(Request(HttpMethod.Put, hub.Url(0), $"/v1/subscriptions/citizens/{id}", ChargedKey, new { purpose = ChargedPurpose }));
         }
 
@@ -195,14 +197,13 @@ public sealed class MixedLoad(HubTarget hub, CitizenIssuer issuer, Timeline time
 
     private async Task WriteLoopAsync(string[] mine, CancellationToken stop)
     {
-        var versions = new Dictionary<string, long?>();
+        var versions = mine.ToDictionary(c => c, c => _createdVersions[c]);
         for (var n = 0; !stop.IsCancellationRequested; n++)
         {
             var citizen = mine[n % mine.Length];
-            var version = versions.GetValueOrDefault(citizen);
             var value = $"Số {n}, ngõ {Random.Shared.Next(1000)}, phố Sự Cố, Hà Nội";
             var (outcome, body) = await SendAsync(Operation.RegistryWrite, HttpMethod.Patch, $"/admin/citizens/{citizen}", options.OperatorKey,
-                new { permanentResidence = value }, ifMatch: version is { } v ? $"\"{v}\"" : null);
+                new { permanentResidence = value }, ifMatch: $"\"{versions[citizen]}\"");
             if (outcome.IsSuccess && body is { } record)
             {
                 var acked = record.GetProperty("version").GetInt64();
@@ -215,9 +216,8 @@ public sealed class MixedLoad(HubTarget hub, CitizenIssuer issuer, Timeline time
             }
             else if (outcome.IsError)
             {
-                // Applied or not, the client cannot tell; the next PATCH's If-Match finds out (412 with the current version).
+                // Applied or not, the client cannot tell; the next PATCH at the same version finds out (412 with the current version).
                 Writes.Enqueue(new WriteAttempt(citizen, value, null, Ambiguous: true));
-                versions[citizen] = null;
             }
 
             await Pause(stop);
@@ -246,15 +246,13 @@ public sealed class MixedLoad(HubTarget hub, CitizenIssuer issuer, Timeline time
         }
     }
 
-    private async Task<Guid?> GrantAsync(int siloOrUrl, string citizen) => await GrantAsync(hub.Url(siloOrUrl), citizen, siloOrUrl);
-
-    private async Task<Guid?> GrantAsync(Uri silo, string citizen, int siloIndex = 0)
+    private async Task<Guid?> GrantAsync(int silo, string citizen)
     {
         var (outcome, body) = await SendAsync(Operation.ConsentChange, HttpMethod.Post, "/me/consents", issuer.Sign(citizen), new
         {
             agencyCode = ChargedAgency, purpose = ChargedPurpose, purposeText = "Mở tài khoản thanh toán", fields = AgreementFields,
             validUntil = DateTimeOffset.UtcNow.AddDays(30), retentionDays = 365,
-        }, silo: siloIndex, baseUrl: silo);
+        }, silo: silo);
         Guid? id = outcome.IsSuccess && body is { } consent ? consent.GetProperty("id").GetGuid() : null;
         ConsentChanges.Enqueue(new ConsentAttempt(citizen, id, Grant: true, id is not null, outcome.IsError));
         return id;
@@ -304,10 +302,10 @@ public sealed class MixedLoad(HubTarget hub, CitizenIssuer issuer, Timeline time
     private int NextSilo() => (int)((uint)Interlocked.Increment(ref _roundRobin) % (uint)hub.Count);
 
     private async Task<(Outcome Outcome, JsonElement? Body)> SendAsync(
-        Operation operation, HttpMethod method, string path, string bearer, object? body, string? ifMatch = null, int? silo = null, Uri? baseUrl = null)
+        Operation operation, HttpMethod method, string path, string bearer, object? body, string? ifMatch = null, int? silo = null)
     {
         var index = silo ?? NextSilo();
-        var request = Request(method, baseUrl ?? hub.Url(index), path, bearer, body);
+        var request = Request(method, hub.Url(index), path, bearer, body);
         if (ifMatch is not null)
         {
             request.Headers.TryAddWithoutValidation("If-Match", ifMatch);

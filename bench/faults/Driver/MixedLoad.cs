@@ -19,6 +19,7 @@ public sealed class MixedLoad(HubTarget hub, CitizenIssuer issuer, Timeline time
     public const string ChargedPurpose = "kyc-onboarding";
     public const string StatePurpose = "benefit-eligibility";
     public const string ResidenceChanged = "vn.orleanshub.citizen.residence-changed.v1";
+    public const string ConsentRevoked = "vn.orleanshub.citizen.consent-revoked.v1";
     private static readonly string[] AgreementFields = ["fullName", "dateOfBirth", "permanentResidence"];
     private static readonly string[] LookupFields = ["fullName", "dateOfBirth"];
 

@@ -281,6 +281,30 @@ public sealed class Verifier(MixedLoad load, HubTarget hub, CitizenIssuer issuer
             }
         }
 
+        // Every acknowledged revocation reached the bank, the agency it concerns, as a consent-revoked event.
+        var revoked = load.ConsentChanges.Where(c => !c.Grant && c.Acked).Select(c => c.ConsentId!.Value).Distinct().ToArray();
+        var revocationEvents = new Dictionary<Guid, (Guid EventId, bool InFeed)>();
+        await using (var command = db.CreateCommand("""
+            SELECT e.consent_id, e.event_id, EXISTS (SELECT 1 FROM agency_feed f WHERE f.agency_code = $2 AND f.event_id = e.event_id)
+            FROM citizen_events e WHERE e.type = $3 AND e.consent_id = ANY($1)
+            """))
+        {
+            command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = revoked });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = load.ChargedAgency });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = MixedLoad.ConsentRevoked });
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                revocationEvents[reader.GetGuid(0)] = (reader.GetGuid(1), reader.GetBoolean(2));
+            }
+        }
+
+        var bankReceived = received.Where(e => e.AgencyCode == load.ChargedAgency).Select(e => e.EventId).ToHashSet();
+        checks.Add(new Check("every acknowledged revocation reached the bank as a consent-revoked event",
+            revoked.All(id => revocationEvents.TryGetValue(id, out var e) && e.InFeed && bankReceived.Contains(e.EventId)),
+            $"{revoked.Length} revocations acknowledged; events: {revocationEvents.Count} in citizen_events, {revocationEvents.Values.Count(e => e.InFeed)} in the bank's feed, "
+            + $"{revocationEvents.Values.Count(e => bankReceived.Contains(e.EventId))} received by its consumer"));
+
         if (load.Webhook is { } webhook)
         {
             var pushed = webhook.Received.Select(e => e.EventId).ToHashSet();

@@ -39,6 +39,7 @@ Environment:
   HUB_HOST_DLL           prebuilt host assembly to run instead of building
                          src/OrleansHub.Host (Release); implies --no-build
   HUB_PG_PORT, HUB_PG_DATABASE, ...  passed on to deploy/postgres.sh (see its --help)
+  Hub__*                 further host settings, passed to every silo (single-line values)
 EOF
 }
 
@@ -127,6 +128,9 @@ port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # Environment shared by 'migrate' and every silo.
 common_env() {
+  # Further host settings from the caller's environment (e.g. Hub__CitizenTokens__PublicKeyPem), one line each; the
+  # cluster's own settings below come later and win.
+  env | grep '^Hub__' || true
   echo "ConnectionStrings__Postgres=$CONNECTION_STRING"
   echo "Hub__Cluster__ClusterId=orleanshub-local"
   echo "Hub__Cluster__ServiceId=orleanshub"

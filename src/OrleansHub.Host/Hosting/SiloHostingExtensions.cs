@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using Orleans.Configuration;
+using Orleans.Serialization;
 using OrleansHub.Grains;
 using OrleansHub.Host.Cluster;
 using OrleansHub.Host.Storage;
@@ -42,6 +43,10 @@ public static class SiloHostingExtensions
             silo.AddHubOrleansDashboard(configuration);
             // Activity.Current (the HTTP request's trace) travels with grain calls, also to other silos.
             silo.AddActivityPropagation();
+            // A grain whose storage call fails answers with Orleans' exception wrapping Npgsql's; without this, Orleans finds
+            // no codec for the Npgsql inner exception, the response itself fails and the caller gets a CodecNotFoundException
+            // (a 500) instead of the database failure (a 503).
+            silo.Services.Configure<ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add(NpgsqlInvariant));
 
             if (mode == StorageMode.Embedded)
             {

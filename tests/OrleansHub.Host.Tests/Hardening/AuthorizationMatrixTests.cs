@@ -1,6 +1,6 @@
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
+using Xunit.Abstractions;
 using OrleansHub.Host.Tests.Infrastructure;
 
 namespace OrleansHub.Host.Tests.Hardening;
@@ -12,7 +12,7 @@ namespace OrleansHub.Host.Tests.Hardening;
 /// document without a row, fails the test. Beyond the status, a 2xx answer to one party must not carry another party's data,
 /// and every refusal is problem+json.
 /// </summary>
-public sealed class AuthorizationMatrixTests(AuthorizationParties hub) : IClassFixture<AuthorizationParties>
+public sealed class AuthorizationMatrixTests(AuthorizationParties hub, ITestOutputHelper output) : IClassFixture<AuthorizationParties>
 {
     private static readonly Party[] Columns =
         [Party.Anonymous, Party.AgencyA, Party.AgencyB, Party.SuspendedAgency, Party.RevokedKey, Party.CitizenX, Party.CitizenY, Party.Operator, Party.DataProvider];
@@ -82,16 +82,11 @@ public sealed class AuthorizationMatrixTests(AuthorizationParties hub) : IClassF
         VerifyCitizen                 401   200  200  403   401   401   401   401   401
         """;
 
-    private const string EventType = "vn.orleanshub.citizen.residence-changed.v1";
-
-    /// <summary>A request of one operation: where it goes and what it sends; <see cref="Body"/> is made anew for each send.</summary>
-    private sealed record Call(HttpMethod Method, string Template, string Path, Func<HttpContent?> Body, bool Streams = false);
-
     [Fact]
     public async Task EveryOperation_EveryParty_AnswersAsTheTableSays()
     {
         var expected = ParseTable();
-        var documented = await DocumentedOperationsAsync();
+        var documented = await DocumentedOperationsAsync(hub);
         Assert.True(documented.Keys.Order().SequenceEqual(expected.Keys.Order()),
             $"Rows missing for: {string.Join(", ", documented.Keys.Except(expected.Keys))}; rows for no operation: {string.Join(", ", expected.Keys.Except(documented.Keys))}");
 
@@ -100,7 +95,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationParties hub) : IClassF
         var failures = new List<string>();
         foreach (var operation in expected.Keys.Order(StringComparer.Ordinal))
         {
-            var call = await PrepareAsync(operation);
+            var call = await AuthorizationOperations.PrepareAsync(hub, operation);
             // The document writes a group's root route without its trailing slash.
             Assert.Equal(documented[operation], (call.Method.Method, call.Template.TrimEnd('/')));
             foreach (var party in RunOrder)
@@ -124,6 +119,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationParties hub) : IClassF
             }
         }
 
+        output.WriteLine($"{actual.Count} cells: {expected.Count} operations x {Columns.Length} parties, {failures.Count} wrong.");
         Assert.True(failures.Count == 0, $"{failures.Count} of {actual.Count} cells wrong:\n{string.Join("\n", failures)}\n\nActual:\n{Render(actual)}");
         Assert.Equal(expected.Count * Columns.Length, actual.Count);
     }
@@ -168,107 +164,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationParties hub) : IClassF
         _ => [],
     };
 
-    /// <summary>The request for one operation, aimed at agency A's or citizen X's real resources.</summary>
-    private async Task<Call> PrepareAsync(string operation)
-    {
-        var a = hub.AgencyA;
-        var x = hub.CitizenX;
-        var month = AuthorizationParties.ThisMonth;
-        var purpose = new { purpose = AuthorizationParties.Purpose };
-        var today = Grains.VietnamCalendar.DateOf(DateTimeOffset.UtcNow);
-        return operation switch
-        {
-            "CheckCard" => Get("/admin/cards/{number}", $"/admin/cards/{hub.CardOfX}"),
-            "DeleteAgencyQuota" => new(HttpMethod.Delete, "/admin/agencies/{code}/quota", $"/admin/agencies/{a}/quota", NoBody),
-            "DisputeAccess" => Post("/me/access-log/{entryId}/disputes", $"/me/access-log/{hub.AccessEntryOfX}/disputes", new { kind = "notMe" }),
-            "ExportFeeStatements" => Get("/admin/fees/statements/{month}/csv", $"/admin/fees/statements/{month}/csv"),
-            "GetAgency" => Get("/admin/agencies/{code}", $"/admin/agencies/{a}"),
-            "GetAgencyCreditCap" => Get("/admin/agencies/{code}/credit-cap", $"/admin/agencies/{a}/credit-cap"),
-            "GetAgencyHistory" => Get("/admin/agencies/{code}/history", $"/admin/agencies/{a}/history"),
-            "GetAgencyKey" => Get("/admin/agencies/{code}/keys/{keyId}", $"/admin/agencies/{a}/keys/{hub.KeyIdOfA}"),
-            "GetAgencyQuota" => Get("/admin/agencies/{code}/quota", $"/admin/agencies/{a}/quota"),
-            "GetAgencyQuotaHistory" => Get("/admin/agencies/{code}/quota/history", $"/admin/agencies/{a}/quota/history"),
-            "GetAgencyStatement" => Get("/admin/agencies/{code}/statements/{month}", $"/admin/agencies/{a}/statements/{month}"),
-            "GetCitizen" => Get("/admin/citizens/{id}", $"/admin/citizens/{x}"),
-            "GetCitizenHistory" => Get("/admin/citizens/{id}/history", $"/admin/citizens/{x}/history"),
-            "GetMyAccessLog" => Get("/me/access-log", "/me/access-log"),
-            "GetMyConsent" => Get("/me/consents/{consentId}", $"/me/consents/{hub.ConsentOfX}"),
-            "GetOwnAgency" => Get("/v1/agency", "/v1/agency"),
-            "GetOwnStatement" => Get("/v1/statements/{month}", $"/v1/statements/{month}"),
-            "GetSilos" => Get("/admin/cluster/silos", "/admin/cluster/silos"),
-            "GrantConsent" => Post("/me/consents", "/me/consents", AuthorizationParties.ConsentBody()),
-            "ImportCitizens" => new(HttpMethod.Post, "/admin/citizens/import", "/admin/citizens/import", () => new StringContent(
-                JsonSerializer.Serialize(new { id = TestIds.NewCitizen(), fullName = "Đỗ Văn Nhập", dateOfBirth = TestIds.DateOfBirth, sex = TestIds.Sex }) + "\n",
-                Encoding.UTF8, "application/x-ndjson")),
-            "IssueAgencyKey" => new(HttpMethod.Post, "/admin/agencies/{code}/keys", $"/admin/agencies/{a}/keys", NoBody),
-            "IssueCard" => Put("/admin/cards/{number}", $"/admin/cards/{AuthorizationParties.NewCardNumber()}",
-                new { citizenId = hub.CitizenY, issuedOn = "2021-06-01", expiresOn = "2030-04-12", issuedBy = "Cục Cảnh sát quản lý hành chính về trật tự xã hội" }),
-            "IssueDevelopmentCitizenToken" => Post("/dev/citizen-tokens", "/dev/citizen-tokens", new { citizenId = x }),
-            "ListAgencies" => Get("/admin/agencies/", "/admin/agencies/"),
-            "ListAgencyDisputes" => Get("/admin/agencies/{code}/disputes", $"/admin/agencies/{a}/disputes"),
-            "ListAgencyKeys" => Get("/admin/agencies/{code}/keys", $"/admin/agencies/{a}/keys"),
-            "ListCitizenSubscriptions" => Get("/v1/subscriptions/citizens", "/v1/subscriptions/citizens"),
-            "ListEventTypeSubscriptions" => Get("/v1/subscriptions/population", "/v1/subscriptions/population"),
-            "ListFeeSchedules" => Get("/admin/fees/schedules", "/admin/fees/schedules"),
-            "ListMyConsents" => Get("/me/consents/", "/me/consents/"),
-            "ListMyDisputes" => Get("/v1/disputes", "/v1/disputes"),
-            "LookupCitizen" => Post("/v1/lookups", "/v1/lookups", new { citizenId = x, fields = new[] { "fullName" }, purpose = AuthorizationParties.Purpose }),
-            "LookupCitizens" => Post("/v1/lookups/batch", "/v1/lookups/batch", new { citizenIds = new[] { x }, fields = new[] { "fullName" }, purpose = AuthorizationParties.Purpose }),
-            // The provider owns the health-insurance number, not the name: this write is of a field it does not own.
-            "PatchCitizen" => new(HttpMethod.Patch, "/admin/citizens/{id}", $"/admin/citizens/{x}", () => JsonContent.Create(new { fullName = hub.NameOfX })),
-            "PublishFeeSchedule" => Post("/admin/fees/schedules", "/admin/fees/schedules", Schedule(today.AddDays(30), 1_000)),
-            "PutAgency" => Put("/admin/agencies/{code}", $"/admin/agencies/{a}", AuthorizationParties.AgencyDefinition()),
-            "PutAgencyCreditCap" => Put("/admin/agencies/{code}/credit-cap", $"/admin/agencies/{a}/credit-cap", new { monthlyCapVnd = 1_000_000_000 }),
-            "PutAgencyQuota" => Put("/admin/agencies/{code}/quota/", $"/admin/agencies/{a}/quota/", new { ratePerSecond = 1_000, burst = 1_000, dailyRequests = 1_000_000 }),
-            "ReadEventLog" => Get("/admin/events", "/admin/events"),
-            "ReadFeed" => Get("/v1/feed", "/v1/feed"),
-            "ReplaceFeeSchedule" => await LatestScheduleAsync(),
-            "ReportCardLost" => new(HttpMethod.Post, "/admin/cards/{number}/lost", $"/admin/cards/{await NewCardAsync()}/lost", NoBody),
-            "RevokeAgencyKey" => new(HttpMethod.Delete, "/admin/agencies/{code}/keys/{keyId}", $"/admin/agencies/{a}/keys/{(await hub.IssueKeyAsync(a)).KeyId}", NoBody),
-            "RevokeCard" => Post("/admin/cards/{number}/revocation", $"/admin/cards/{await NewCardAsync()}/revocation", new { reason = "administrative" }),
-            "RevokeConsent" => new(HttpMethod.Delete, "/me/consents/{consentId}", $"/me/consents/{await AuthorizationParties.GrantConsentAsync(hub.ClientFor(Party.CitizenX))}", NoBody),
-            "RotateAgencyKey" => new(HttpMethod.Post, "/admin/agencies/{code}/keys/{keyId}/rotate", $"/admin/agencies/{a}/keys/{(await hub.IssueKeyAsync(a)).KeyId}/rotate", NoBody),
-            "StreamFeed" => new(HttpMethod.Get, "/v1/feed/stream", "/v1/feed/stream", NoBody, Streams: true),
-            // Citizen Y, whom nobody follows yet: each agency's subscription is its own (201 for both).
-            "SubscribeToCitizen" => Put("/v1/subscriptions/citizens/{citizenId}", $"/v1/subscriptions/citizens/{hub.CitizenY}", purpose),
-            "SubscribeToEventType" => Put("/v1/subscriptions/population/{eventType}", $"/v1/subscriptions/population/{EventType}", purpose),
-            "UnsubscribeFromCitizen" => new(HttpMethod.Delete, "/v1/subscriptions/citizens/{citizenId}", $"/v1/subscriptions/citizens/{x}", NoBody),
-            "UnsubscribeFromEventType" => new(HttpMethod.Delete, "/v1/subscriptions/population/{eventType}", $"/v1/subscriptions/population/{EventType}", NoBody),
-            "VerifyCitizen" => Post("/v1/verifications", "/v1/verifications", new { citizenId = x, purpose = AuthorizationParties.Purpose, predicates = new { minimumAge = 18 } }),
-            _ => throw new InvalidOperationException($"No request is written for {operation}: add one here and a row to the table."),
-        };
-    }
-
-    private static HttpContent? NoBody() => null;
-
-    private static Call Get(string template, string path) => new(HttpMethod.Get, template, path, NoBody);
-
-    private static Call Post(string template, string path, object body) => new(HttpMethod.Post, template, path, () => JsonContent.Create(body));
-
-    private static Call Put(string template, string path, object body) => new(HttpMethod.Put, template, path, () => JsonContent.Create(body));
-
-    private static object Schedule(DateOnly from, long price) =>
-        new { effectiveFrom = from, pricePerFieldVnd = new Dictionary<string, long> { ["SPDC01"] = price, ["SPDC04"] = price } };
-
-    /// <summary>A replacement of the newest fee schedule (the only one that may be replaced), at its own start date.</summary>
-    private async Task<Call> LatestScheduleAsync()
-    {
-        var schedules = await hub.Operator().GetFromJsonAsync<JsonElement>("/admin/fees/schedules");
-        var latest = schedules.EnumerateArray().Last();
-        var from = DateOnly.Parse(latest.GetProperty("effectiveFrom").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
-        return Put("/admin/fees/schedules/{version}", $"/admin/fees/schedules/{latest.GetProperty("version").GetInt32()}", Schedule(from, 1_100));
-    }
-
-    private async Task<string> NewCardAsync()
-    {
-        var number = AuthorizationParties.NewCardNumber();
-        var issued = await hub.Operator().PutAsJsonAsync($"/admin/cards/{number}",
-            new { citizenId = hub.CitizenY, issuedOn = "2021-06-01", expiresOn = "2030-04-12", issuedBy = "Cục Cảnh sát quản lý hành chính về trật tự xã hội" });
-        Assert.Equal(201, (int)issued.StatusCode);
-        return number;
-    }
-
-    private static async Task<(int Status, string Body, string? MediaType)> SendAsync(HttpClient client, Call call)
+    internal static async Task<(int Status, string Body, string? MediaType)> SendAsync(HttpClient client, AuthorizationOperations.Call call)
     {
         using var request = new HttpRequestMessage(call.Method, call.Path) { Content = call.Body() };
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
@@ -280,7 +176,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationParties hub) : IClassF
     }
 
     /// <summary>Operation ID to (method, route template) for every operation the OpenAPI document lists.</summary>
-    private async Task<Dictionary<string, (string, string)>> DocumentedOperationsAsync()
+    internal static async Task<Dictionary<string, (string, string)>> DocumentedOperationsAsync(AuthorizationParties hub)
     {
         var document = await hub.Factory.CreateClient().GetFromJsonAsync<JsonElement>("/openapi/v1.json");
         return document.GetProperty("paths").EnumerateObject()

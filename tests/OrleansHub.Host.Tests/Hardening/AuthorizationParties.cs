@@ -1,9 +1,11 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc.Testing;
 using OrleansHub.Grains;
 using OrleansHub.Host.Security;
-using OrleansHub.Host.Tests.Consents;
 using OrleansHub.Host.Tests.Embedded;
 using OrleansHub.Host.Tests.Infrastructure;
 
@@ -29,11 +31,48 @@ public enum Party
 /// has data of its own for the others to try: a subscription to X, a lookup of X (an access-log entry of X's and a fee line),
 /// a dispute X raised against that lookup, and keys; citizen X has consents and that access-log entry.
 /// </summary>
-public sealed class AuthorizationParties : IAsyncLifetime
+public class AuthorizationParties : IAsyncLifetime
 {
     private const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
-    public EmbeddedHubFactory Factory { get; } = new();
+    private readonly ConcurrentDictionary<string, string> _citizens = new(StringComparer.Ordinal);
+
+    private readonly ConcurrentBag<string> _secrets = [];
+
+    public AuthorizationParties()
+        : this(new EmbeddedHubFactory(), EmbeddedHubFactory.DevelopmentKey, ProviderOptions.DevelopmentKey(ProviderCode))
+    {
+    }
+
+    /// <summary>The same parties on another host (one that captures its logs, for the privacy scan) with its operator and provider keys.</summary>
+    protected AuthorizationParties(WebApplicationFactory<Program> factory, string operatorKey, string providerKey)
+    {
+        (Factory, OperatorKey, ProviderKey) = (factory, operatorKey, providerKey);
+        _secrets.Add(operatorKey);
+        _secrets.Add(providerKey);
+    }
+
+    public string OperatorKey { get; }
+
+    public string ProviderKey { get; }
+
+    public WebApplicationFactory<Program> Factory { get; }
+
+    /// <summary>Every citizen this hub was given during the run, ID to full name: personal data that must stay out of logs.</summary>
+    public IReadOnlyDictionary<string, string> Citizens => _citizens;
+
+    /// <summary>Every credential used or issued during the run (keys, tokens): secrets that must stay out of logs and later answers.</summary>
+    public IReadOnlyCollection<string> Secrets => _secrets;
+
+    public void RememberSecret(string secret) => _secrets.Add(secret);
+
+    /// <summary>One NDJSON import line for a fresh citizen, remembered like every other citizen.</summary>
+    public string NewImportLine()
+    {
+        var (id, name) = (TestIds.NewCitizen(), NewName("Đỗ Văn"));
+        _citizens[id] = name;
+        return JsonSerializer.Serialize(new { id, fullName = name, dateOfBirth = TestIds.DateOfBirth, sex = TestIds.Sex }) + "\n";
+    }
 
     public string AgencyA { get; } = NewCode("A");
 
@@ -92,7 +131,7 @@ public sealed class AuthorizationParties : IAsyncLifetime
         requiresConsent = false,
     };
 
-    public HttpClient Operator() => Factory.CreateOperatorClient();
+    public HttpClient Operator() => Factory.CreateClient().WithBearer(OperatorKey);
 
     /// <summary>A client for <paramref name="party"/>, with that party's credential (none for the anonymous caller).</summary>
     public HttpClient ClientFor(Party party)
@@ -107,14 +146,14 @@ public sealed class AuthorizationParties : IAsyncLifetime
             Party.RevokedKey => RevokedKeyOfA,
             Party.CitizenX => TokenOfX,
             Party.CitizenY => TokenOfY,
-            Party.Operator => EmbeddedHubFactory.DevelopmentKey,
-            Party.DataProvider => ProviderOptions.DevelopmentKey(ProviderCode),
+            Party.Operator => OperatorKey,
+            Party.DataProvider => ProviderKey,
             _ => throw new ArgumentOutOfRangeException(nameof(party)),
         };
         return credential is null ? client : client.WithBearer(credential);
     }
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         var admin = Operator();
         foreach (var code in new[] { AgencyA, AgencyB, Suspended })
@@ -132,8 +171,8 @@ public sealed class AuthorizationParties : IAsyncLifetime
 
         CitizenX = await NewCitizenAsync(NameOfX);
         CitizenY = await NewCitizenAsync(NameOfY);
-        TokenOfX = await CitizenTokens.IssueAsync(Factory, CitizenX);
-        TokenOfY = await CitizenTokens.IssueAsync(Factory, CitizenY);
+        TokenOfX = await IssueTokenAsync(CitizenX);
+        TokenOfY = await IssueTokenAsync(CitizenY);
         Assert.Equal(HttpStatusCode.Created, (await admin.PutAsJsonAsync($"/admin/cards/{CardOfX}",
             new { citizenId = CitizenX, issuedOn = "2021-06-01", expiresOn = "2030-04-12", issuedBy = "Cục Cảnh sát quản lý hành chính về trật tự xã hội" })).StatusCode);
         ConsentOfX = await GrantConsentAsync(ClientFor(Party.CitizenX));
@@ -158,6 +197,7 @@ public sealed class AuthorizationParties : IAsyncLifetime
         var response = await Operator().PostAsync($"/admin/agencies/{code}/keys", null);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var issued = await response.ReadJsonAsync();
+        RememberSecret(issued.GetProperty("key").GetString()!);
         return (issued.GetProperty("key").GetString()!, issued.GetProperty("keyId").GetString()!);
     }
 
@@ -182,8 +222,18 @@ public sealed class AuthorizationParties : IAsyncLifetime
     public async Task<string> NewCitizenAsync(string name)
     {
         var id = TestIds.NewCitizen();
+        _citizens[id] = name;
         Assert.Equal(HttpStatusCode.Created, (await Operator().PutCitizenAsync(id, name, TestIds.DateOfBirth, TestIds.Sex)).StatusCode);
         return id;
+    }
+
+    private async Task<string> IssueTokenAsync(string citizenId)
+    {
+        var response = await Operator().PostAsJsonAsync("/dev/citizen-tokens", new { citizenId });
+        response.EnsureSuccessStatusCode();
+        var token = (await response.ReadJsonAsync()).GetProperty("token").GetString()!;
+        RememberSecret(token);
+        return token;
     }
 
     private static string NewCode(string prefix) => prefix + new string(Random.Shared.GetItems(Alphabet.AsSpan(), 9));

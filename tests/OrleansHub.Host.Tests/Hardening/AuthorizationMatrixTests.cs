@@ -45,6 +45,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationParties hub, ITestOutp
         GetMyConsent                  401   401  401  401   401   200   404   401   401
         GetOwnAgency                  401   200  200  200   401   401   401   401   401
         GetOwnStatement               401   200  200  403   401   401   401   401   401
+        GetWebhook                    401   200  404  403   401   401   401   401   401
         GetSilos                      401   401  401  401   401   401   401   200   403
         GrantConsent                  401   401  401  401   401   201   201   401   401
         ImportCitizens                401   401  401  401   401   401   401   200   403
@@ -68,7 +69,10 @@ public sealed class AuthorizationMatrixTests(AuthorizationParties hub, ITestOutp
         PutAgencyQuota                401   401  401  401   401   401   401   200   403
         ReadEventLog                  401   401  401  401   401   401   401   200   403
         ReadFeed                      401   200  200  403   401   401   401   401   401
+        RegisterWebhook               401   200  201  403   401   401   401   401   401
+        RemoveWebhook                 401   204  204  403   401   401   401   401   401
         ReplaceFeeSchedule            401   401  401  401   401   401   401   200   403
+        ReplayWebhook                 401   202  404  403   401   401   401   401   401
         ReportCardLost                401   401  401  401   401   401   401   200   403
         RevokeAgencyKey               401   401  401  401   401   401   401   200   403
         RevokeCard                    401   401  401  401   401   401   401   200   403

@@ -39,6 +39,7 @@ public static class AuthorizationOperations
             "GetMyConsent" => Get("/me/consents/{consentId}", $"/me/consents/{hub.ConsentOfX}"),
             "GetOwnAgency" => Get("/v1/agency", "/v1/agency"),
             "GetOwnStatement" => Get("/v1/statements/{month}", $"/v1/statements/{month}"),
+            "GetWebhook" => Get("/v1/webhook", "/v1/webhook"),
             "GetSilos" => Get("/admin/cluster/silos", "/admin/cluster/silos"),
             "GrantConsent" => Post("/me/consents", "/me/consents", AuthorizationParties.ConsentBody()),
             "ImportCitizens" => new(HttpMethod.Post, "/admin/citizens/import", "/admin/citizens/import", () => new StringContent(hub.NewImportLine(), Encoding.UTF8, "application/x-ndjson")),
@@ -64,6 +65,11 @@ public static class AuthorizationOperations
             "PutAgencyQuota" => Put("/admin/agencies/{code}/quota/", $"/admin/agencies/{a}/quota/", new { ratePerSecond = 1_000, burst = 1_000, dailyRequests = 1_000_000 }),
             "ReadEventLog" => Get("/admin/events", "/admin/events"),
             "ReadFeed" => Get("/v1/feed", "/v1/feed"),
+            // Agency B registers one of its own (201); A's is replaced (200), its secret kept.
+            "RegisterWebhook" => Put("/v1/webhook", "/v1/webhook", new { url = hub.WebhookUrl }),
+            "RemoveWebhook" => new(HttpMethod.Delete, "/v1/webhook", "/v1/webhook", NoBody),
+            // A's webhook again (RemoveWebhook took it away); B's is gone, so B has nothing to replay.
+            "ReplayWebhook" => await ReplayAsync(hub),
             "ReplaceFeeSchedule" => await LatestScheduleAsync(hub),
             "ReportCardLost" => new(HttpMethod.Post, "/admin/cards/{number}/lost", $"/admin/cards/{await NewCardAsync(hub)}/lost", NoBody),
             "RevokeAgencyKey" => new(HttpMethod.Delete, "/admin/agencies/{code}/keys/{keyId}", $"/admin/agencies/{a}/keys/{(await hub.IssueKeyAsync(a)).KeyId}", NoBody),
@@ -99,6 +105,12 @@ public static class AuthorizationOperations
         var latest = schedules.EnumerateArray().Last();
         var from = DateOnly.Parse(latest.GetProperty("effectiveFrom").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
         return Put("/admin/fees/schedules/{version}", $"/admin/fees/schedules/{latest.GetProperty("version").GetInt32()}", Schedule(from, 1_100));
+    }
+
+    private static async Task<Call> ReplayAsync(AuthorizationParties hub)
+    {
+        await hub.RegisterWebhookAsync();
+        return Post("/v1/webhook/replay", "/v1/webhook/replay", new { after = "0" });
     }
 
     private static async Task<string> NewCardAsync(AuthorizationParties hub)

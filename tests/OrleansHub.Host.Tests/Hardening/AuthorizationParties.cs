@@ -113,6 +113,9 @@ public class AuthorizationParties : IAsyncLifetime
 
     public string CardOfX { get; } = NewCardNumber();
 
+    /// <summary>Where agency A's webhook points: a loopback port nobody listens on (deliveries fail and are retried).</summary>
+    public string WebhookUrl { get; } = $"http://127.0.0.1:{FreePort.Next()}/hook";
+
     public const string Purpose = "tax-registration";
 
     public const string ProviderCode = "VSS";
@@ -186,6 +189,8 @@ public class AuthorizationParties : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Created, dispute.StatusCode);
         DisputeOfX = (await dispute.ReadJsonAsync()).GetProperty("id").GetGuid();
 
+        await RegisterWebhookAsync();
+
         // An event in A's feed about X, for B to fail to see.
         Assert.Equal(HttpStatusCode.OK, (await admin.PatchCitizenAsync(CitizenX, new { permanentResidence = "Số 1 Tràng Tiền, Hoàn Kiếm, Hà Nội" })).StatusCode);
     }
@@ -199,6 +204,17 @@ public class AuthorizationParties : IAsyncLifetime
         var issued = await response.ReadJsonAsync();
         RememberSecret(issued.GetProperty("key").GetString()!);
         return (issued.GetProperty("key").GetString()!, issued.GetProperty("keyId").GetString()!);
+    }
+
+    /// <summary>Registers (or re-registers) agency A's webhook.</summary>
+    public async Task RegisterWebhookAsync()
+    {
+        var response = await ClientFor(Party.AgencyA).PutAsJsonAsync("/v1/webhook", new { url = WebhookUrl });
+        Assert.True(response.IsSuccessStatusCode, $"{response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        if ((await response.ReadJsonAsync()).TryGetProperty("secret", out var secret) && secret.GetString() is { } text)
+        {
+            RememberSecret(text);
+        }
     }
 
     /// <summary>A consent of the signed-in citizen to VCB; returns its ID.</summary>

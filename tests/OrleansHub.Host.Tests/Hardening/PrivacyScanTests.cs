@@ -37,9 +37,12 @@ public sealed class PrivacyScanParties : AuthorizationParties
             {
                 var (_, body, _) = await AuthorizationMatrixTests.SendAsync(clients[party], call);
                 RequestsSent++;
-                if (body.Contains("\"key\":\"", StringComparison.Ordinal))
+                foreach (var name in new[] { "key", "secret" })
                 {
-                    RememberSecret(System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("key").GetString()!);
+                    if (body.Contains($"\"{name}\":\"", StringComparison.Ordinal))
+                    {
+                        RememberSecret(System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty(name).GetString()!);
+                    }
                 }
             }
         }

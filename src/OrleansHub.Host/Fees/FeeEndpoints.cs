@@ -4,6 +4,7 @@ using OrleansHub.Abstractions.Agencies;
 using OrleansHub.Abstractions.Citizens;
 using OrleansHub.Grains;
 using OrleansHub.Grains.Agencies;
+using OrleansHub.Host.Agencies;
 using OrleansHub.Grains.Fees;
 using OrleansHub.Host.Hosting;
 using OrleansHub.Host.Problems;
@@ -22,14 +23,14 @@ public static class FeeEndpoints
 
     public static IEndpointRouteBuilder MapFeesApi(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/v1").WithTags("Fees").RequireAuthorization(Roles.AgencyPolicy)
+        app.MapGroup("/v1").WithTags("Fees").RequireAuthorization(Roles.AgencyPolicy).RequireActiveAgency()
             .MapGet("/statements/{month}", OwnStatement)
             .WithName("GetOwnStatement")
             .WithSummary("Reads the calling agency's fee statement for a month")
             .WithDescription("Usage and charges by product, by day and product, and in total, with exempt counts, for a month of the fee calendar "
-                + "(UTC+07:00, e.g. 2026-11); the running month is allowed and marked complete: false. Only the caller's own statement is reachable here. "
+                + "(UTC+07:00, e.g. 2026-11); the running month is allowed and marked complete: false. Only the caller's own statement is reachable here; a suspended agency gets 403 agency-suspended. "
                 + "The figures are the fee ledger, which is written in the audit log's transactions and reconciles with it to the đồng.")
-            .ProducesProblems(400, 401, 503);
+            .ProducesProblems(400, 401, 403, 503);
 
         var admin = app.MapGroup("/admin").WithTags("Fees").RequireAuthorization(Roles.OperatorPolicy);
 

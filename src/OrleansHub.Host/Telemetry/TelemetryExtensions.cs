@@ -54,6 +54,9 @@ public static class TelemetryExtensions
     private static void AddHubLogging(this WebApplicationBuilder builder)
     {
         builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
+        builder.Logging.AddPersonalDataFilters(builder.Configuration);
+        builder.Services.AddTransient<IStartupFilter, RequestLogScope>();
+        builder.Services.AddHostedService<RequestActivities>();
         if (builder.Environment.IsDevelopment())
         {
             builder.Logging.AddSimpleConsole(o =>
@@ -71,6 +74,42 @@ public static class TelemetryExtensions
                 o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
             });
         }
+    }
+
+    /// <summary>
+    /// Citizen ID numbers are in request paths (<c>/admin/citizens/{id}</c>) and in grain IDs (<c>citizen/{id}</c>), and the
+    /// framework logs both: ASP.NET Core's request lines and its <c>RequestPath</c> scope (on every entry written during a
+    /// request, at any level, once scopes are written), routing's debug lines, and Orleans' debug and trace lines. These rules
+    /// come after the configuration's, so they win over a <c>Logging:LogLevel</c> entry for the same category: turning
+    /// <c>Default</c> or <c>Orleans</c> up to Trace does not bring those lines back. <see cref="RequestLogScope"/> puts the
+    /// request ID back and <see cref="RequestActivities"/> keeps the trace and span IDs.
+    /// (A more specific category in configuration, e.g. <c>Orleans.Runtime.Placement</c>, still overrides them: a
+    /// deliberate, visible choice for troubleshooting, which then writes citizen IDs.)
+    /// </summary>
+    private static void AddPersonalDataFilters(this ILoggingBuilder logging, IConfiguration configuration)
+    {
+        // None, not Warning: the request scope is only created while this category is enabled at some level.
+        logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
+        foreach (var category in new[] { "Microsoft.AspNetCore.Routing", "Orleans" })
+        {
+            var configured = ConfiguredLevel(configuration, category);
+            logging.AddFilter(category, configured > LogLevel.Information ? configured : LogLevel.Information);
+        }
+    }
+
+    /// <summary>The level configuration sets for <paramref name="category"/>: its own entry, else its nearest parent's, else Default.</summary>
+    private static LogLevel ConfiguredLevel(IConfiguration configuration, string category)
+    {
+        var levels = configuration.GetSection("Logging:LogLevel");
+        for (var name = category; name.Length > 0; name = name.LastIndexOf('.') is > 0 and var dot ? name[..dot] : "")
+        {
+            if (Enum.TryParse<LogLevel>(levels[name], ignoreCase: true, out var level))
+            {
+                return level;
+            }
+        }
+
+        return Enum.TryParse<LogLevel>(levels["Default"], ignoreCase: true, out var fallback) ? fallback : LogLevel.Information;
     }
 
     /// <summary>Scrapes and probes: traced, they would drown the requests worth looking at.</summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using OrleansHub.Grains;
 using OrleansHub.Grains.Agencies;
+using OrleansHub.Host.Agencies;
 using OrleansHub.Host.Audit;
 using OrleansHub.Host.Hosting;
 using OrleansHub.Host.Problems;
@@ -38,9 +39,9 @@ public static class TransparencyEndpoints
             .WithTags("Agencies").RequireAuthorization(Roles.OperatorPolicy)
             .WithName("ListAgencyDisputes").WithSummary("Lists the disputes citizens raised against one agency's accesses");
         app.MapGet("/v1/disputes", ListForAgency)
-            .WithTags("Lookups").RequireAuthorization(Roles.AgencyPolicy)
+            .WithTags("Lookups").RequireAuthorization(Roles.AgencyPolicy).RequireActiveAgency()
             .WithName("ListMyDisputes").WithSummary("Lists the disputes citizens raised against the calling agency's accesses")
-            .ProducesProblems(400, 401, 503);
+            .ProducesProblems(400, 401, 403, 503);
         return app;
     }
 

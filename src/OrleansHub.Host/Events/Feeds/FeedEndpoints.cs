@@ -56,7 +56,7 @@ public static class FeedEndpoints
 
     public static IEndpointRouteBuilder MapFeedsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1").WithTags("Subscriptions and feed").RequireAuthorization(Roles.AgencyPolicy);
+        var group = app.MapGroup("/v1").WithTags("Subscriptions and feed").RequireAuthorization(Roles.AgencyPolicy).RequireActiveAgency();
 
         group.MapPut("/subscriptions/citizens/{citizenId}", SubscribeCitizen)
             .WithName("SubscribeToCitizen")

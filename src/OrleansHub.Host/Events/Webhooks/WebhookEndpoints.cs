@@ -79,7 +79,7 @@ public static class WebhookEndpoints
 
     public static IEndpointRouteBuilder MapWebhooksApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/webhook").WithTags("Webhooks").RequireAuthorization(Roles.AgencyPolicy);
+        var group = app.MapGroup("/v1/webhook").WithTags("Webhooks").RequireAuthorization(Roles.AgencyPolicy).RequireActiveAgency();
         group.MapPut("", Register)
             .WithName("RegisterWebhook")
             .WithSummary("Pushes the agency's feed to its own https endpoint")

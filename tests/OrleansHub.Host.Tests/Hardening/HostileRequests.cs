@@ -14,13 +14,15 @@ public sealed record HostileRequest(
     string? ContentType,
     IReadOnlyList<KeyValuePair<string, string>> Headers,
     bool OmitAuthorization = false,
-    bool ExpectContinue = false)
+    bool ExpectContinue = false,
+    string? RawHeaders = null,
+    bool Framing = false)
 {
     /// <summary>
-    /// Kestrel refuses a NUL in the path while parsing the request line, before any application code runs, with a bare
-    /// 400 (no body). That is the one answer the suite accepts without problem+json.
+    /// Kestrel refuses a NUL in the path and broken framing (bare CR, NUL or folded header lines, conflicting lengths) while
+    /// parsing, before any application code runs, with a bare 400. That is the one answer the suite accepts without problem+json.
     /// </summary>
-    public bool RefusedByKestrel => PathAndQuery.Split('?')[0].Contains("%00", StringComparison.OrdinalIgnoreCase);
+    public bool RefusedByKestrel => Framing || PathAndQuery.Split('?')[0].Contains("%00", StringComparison.OrdinalIgnoreCase);
 
     public override string ToString()
     {
@@ -28,7 +30,8 @@ public sealed record HostileRequest(
             : Body.Length > 300 ? $"{Body.Length} bytes starting {Printable(Body.AsSpan(0, 120))}"
             : Printable(Body);
         var headers = string.Join("; ", Headers.Select(h => $"{h.Key}: {Shorten(h.Value)}"));
-        return $"[{Family}] {Description}: {Method} {Shorten(PathAndQuery)} content-type={ContentType ?? "(none)"} "
+        var raw = RawHeaders is null ? "" : $"raw header lines {Printable(Encoding.Latin1.GetBytes(RawHeaders))} ";
+        return $"[{Family}] {Description}: {Method} {Shorten(PathAndQuery)} content-type={ContentType ?? "(none)"} {raw}"
             + $"{(OmitAuthorization ? "no credentials " : "")}headers=[{headers}] body={body}";
     }
 
@@ -183,6 +186,26 @@ public sealed class HostileRequests(Random random, int scale)
         foreach (var method in new[] { "PROPFIND", "TRACE", "CONNECT2" })
         {
             yield return Request(op, "method", method, Path(op), method: method);
+        }
+
+        // Written raw: HttpClient will not send these. Kestrel refuses the framing ones itself (bare 400).
+        var raw = ValidBody(op);
+        foreach (var (label, lines, framing) in new[]
+                 {
+                     ("bare CR in a header value", "X-Hostile: a\rb\r\n", true),
+                     ("NUL in a header value", "X-Hostile: a\0b\r\n", true),
+                     ("folded header line", "X-Hostile: a\r\n b\r\n", true),
+                     ("header name with a space", "X Hostile: a\r\n", true),
+                     ("two different Content-Length", $"Content-Length: {raw?.Length ?? 0}\r\nContent-Length: {(raw?.Length ?? 0) + 1}\r\n", true),
+                     ("a second, wrong Authorization", "Authorization: Bearer wrong-key\r\n", false),
+                 })
+        {
+            yield return Request(op, "raw", label, Path(op), raw) with { RawHeaders = lines, Framing = framing };
+        }
+
+        if (op.BodyMediaType is not null)
+        {
+            yield return Request(op, "raw", "two Content-Type headers", Path(op), raw) with { RawHeaders = "Content-Type: text/plain\r\n" };
         }
 
         // Headers past the server's total header limit.

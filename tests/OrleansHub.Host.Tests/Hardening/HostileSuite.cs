@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -94,6 +95,11 @@ public sealed partial class HostileSuite(Uri baseAddress, int seed, int scale, A
 
     private async Task<string?> CheckAsync(HostileOperation op, HostileRequest request)
     {
+        if (request.RawHeaders is not null)
+        {
+            return await CheckRawAsync(op, request);
+        }
+
         HttpResponseMessage response;
         string body;
         try
@@ -108,7 +114,44 @@ public sealed partial class HostileSuite(Uri baseAddress, int seed, int scale, A
             return Fail(op, request, $"no answer ({e.GetType().Name}: {e.Message})");
         }
 
-        var status = (int)response.StatusCode;
+        return Judge(op, request, (int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, body);
+    }
+
+    private async Task<string?> CheckRawAsync(HostileOperation op, HostileRequest request)
+    {
+        var head = new StringBuilder($"{request.Method} {request.PathAndQuery} HTTP/1.1\r\nHost: {baseAddress.Authority}\r\nConnection: close\r\n");
+        if (!request.OmitAuthorization && Credential(op.Role) is { } credential)
+        {
+            head.Append(CultureInfo.InvariantCulture, $"Authorization: Bearer {credential}\r\n");
+        }
+
+        if (request.Body is not null)
+        {
+            if (!string.IsNullOrEmpty(request.ContentType))
+            {
+                head.Append(CultureInfo.InvariantCulture, $"Content-Type: {request.ContentType}\r\n");
+            }
+
+            if (!request.RawHeaders!.Contains("Content-Length", StringComparison.Ordinal))
+            {
+                head.Append(CultureInfo.InvariantCulture, $"Content-Length: {request.Body.Length}\r\n");
+            }
+        }
+
+        head.Append(request.RawHeaders).Append("\r\n");
+        try
+        {
+            var answer = await HostileRawHttp.SendAsync(baseAddress, head.ToString(), request.Body, TimeSpan.FromSeconds(10));
+            return Judge(op, request, answer.Status, answer.ContentType, answer.Body);
+        }
+        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or FormatException)
+        {
+            return Fail(op, request, $"no answer ({e.GetType().Name}: {e.Message})");
+        }
+    }
+
+    private string? Judge(HostileOperation op, HostileRequest request, int status, string? mediaType, string body)
+    {
         if (request.RefusedByKestrel && status == 400)
         {
             return null;
@@ -119,9 +162,9 @@ public sealed partial class HostileSuite(Uri baseAddress, int seed, int scale, A
             return Fail(op, request, $"status {status}, body {Cut(body)}");
         }
 
-        if (response.Content.Headers.ContentType?.MediaType != "application/problem+json")
+        if (mediaType != "application/problem+json")
         {
-            return Fail(op, request, $"status {status} with content type {response.Content.Headers.ContentType?.MediaType ?? "(none)"}, body {Cut(body)}");
+            return Fail(op, request, $"status {status} with content type {mediaType ?? "(none)"}, body {Cut(body)}");
         }
 
         try

@@ -324,6 +324,25 @@ public sealed class HostileRequests(Random random, int scale)
             }
         }
 
+        // Randomized: garbage bytes, the valid body cut short, and one to three invalid changes at once.
+        var validJson = valid?.ToJsonString() ?? "{}";
+        for (var i = 0; i < scale; i++)
+        {
+            var garbage = new byte[random.Next(1, 2048)];
+            random.NextBytes(garbage);
+            yield return Request(op, "random-bytes", $"{garbage.Length} random bytes", path, garbage, "application/json");
+            if (validJson.Length > 2)
+            {
+                var cut = random.Next(1, validJson.Length - 1);
+                yield return Json(op, "truncated", $"valid body cut at {cut}", path, validJson[..cut]);
+            }
+
+            if (valid is JsonObject && properties.Count > 0)
+            {
+                yield return Json(op, "combined", "several invalid changes", path, Combined(valid.AsObject(), properties, required));
+            }
+        }
+
         // Nesting past any sane depth, inside the object and as the whole body.
         foreach (var depth in new[] { 65, 1000, 100_000 })
         {
@@ -350,6 +369,34 @@ public sealed class HostileRequests(Random random, int scale)
     }
 
     // --- building blocks --------------------------------------------------------------------------------------------
+
+    /// <summary>The valid body with one to three changes, each of which alone makes it invalid.</summary>
+    private string Combined(JsonObject valid, List<(string Key, JsonObject? Schema)> properties, HashSet<string> required)
+    {
+        var body = valid.DeepClone().AsObject();
+        for (var n = random.Next(1, 4); n > 0; n--)
+        {
+            var (name, schema) = properties[random.Next(properties.Count)];
+            var wrong = WrongTypes(schema).ToArray();
+            switch (random.Next(4))
+            {
+                case 0 when required.Contains(name):
+                    body.Remove(name);
+                    break;
+                case 1 when HostileOperations.TypeOf(schema) == "string" && !FreeText.Contains(name):
+                    body[name] = RandomString();
+                    break;
+                case 2 when wrong.Length > 0:
+                    body[name] = JsonNode.Parse(wrong[random.Next(wrong.Length)].Json);
+                    break;
+                default:
+                    body["x" + random.Next(1_000_000).ToString(CultureInfo.InvariantCulture)] = RandomString();
+                    break;
+            }
+        }
+
+        return body.ToJsonString();
+    }
 
     private static IEnumerable<(string Label, string Json)> WrongTypes(JsonObject? property)
     {

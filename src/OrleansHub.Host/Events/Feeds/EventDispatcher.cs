@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using OrleansHub.Host.Events.Webhooks;
 using OrleansHub.Host.Telemetry;
 
 namespace OrleansHub.Host.Events.Feeds;
@@ -13,6 +14,7 @@ public sealed partial class EventDispatcher(
     ICitizenEventLog log,
     IAgencyFeedStore feeds,
     FeedSignals signals,
+    WebhookNudges webhooks,
     IOptions<FeedOptions> options,
     TimeProvider time,
     HubInstruments instruments,
@@ -48,6 +50,8 @@ public sealed partial class EventDispatcher(
                             // In PostgreSQL mode every silo also hears the NOTIFY; this saves this silo the round trip.
                             signals.Signal(agency);
                         }
+
+                        webhooks.FeedsGrew(done.GrownFeeds);
 
                         pause = batch.Count == settings.DispatchBatch ? TimeSpan.Zero : pause;
                     }

@@ -428,7 +428,7 @@ public static class FeedEndpoints
         return Results.Empty;
     }
 
-    private static long ParseCursor(string? text, string member, List<FieldError> errors)
+    internal static long ParseCursor(string? text, string member, List<FieldError> errors)
     {
         if (text is null)
         {
@@ -484,6 +484,6 @@ public static class FeedEndpoints
         return HubProblems.Of(ProblemTypes.TooManyWaitingReads, extensions: new Dictionary<string, object?> { ["limit"] = waits.MaxPerAgency });
     }
 
-    private static ProblemHttpResult Expired(long oldest) =>
+    internal static ProblemHttpResult Expired(long oldest) =>
         HubProblems.Of(ProblemTypes.CursorExpired, extensions: new Dictionary<string, object?> { ["oldestCursor"] = oldest.ToString(CultureInfo.InvariantCulture) });
 }

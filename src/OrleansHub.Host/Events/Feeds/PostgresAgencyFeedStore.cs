@@ -140,6 +140,14 @@ public sealed class PostgresAgencyFeedStore(NpgsqlDataSource dataSource) : IAgen
         return new FeedPage(items, null);
     }
 
+    public async Task<long> LatestPositionAsync(CancellationToken cancellationToken)
+    {
+        // Dispatches commit one at a time in position order, so anything fanned out later gets a larger position.
+        await using var command = dataSource.CreateCommand(
+            "SELECT greatest((SELECT max(feed_position) FROM agency_feed), (SELECT pruned_through FROM feed_retention))");
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
     public async Task<long> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken)
     {
         // Positions grow with fed_at (one dispatcher), so this deletes a prefix of every feed.

@@ -238,7 +238,7 @@ public sealed partial class HostileSuite(Uri baseAddress, int seed, int scale, A
 
     /// <summary>
     /// Reads everything a hostile request could have changed: the demo citizen and card, the demo agencies (definition,
-    /// history, keys, quota and usage, credit cap, statement), fee schedules, the event log, subscriptions, consents and
+    /// history, keys, quota and usage, credit cap, statement), fee schedules, the event log, subscriptions, the webhook, consents and
     /// (outside the agency API, whose refusals are audited by design) the citizen's access log.
     /// </summary>
     private async Task<Dictionary<string, string>> SnapshotAsync(HostileOperation op)
@@ -254,6 +254,7 @@ public sealed partial class HostileSuite(Uri baseAddress, int seed, int scale, A
             ("/v1/subscriptions/citizens", AgencyKey),
             ("/v1/subscriptions/population", AgencyKey),
             ($"/v1/statements/{month}", AgencyKey),
+            ("/v1/webhook", AgencyKey),
             ("/me/consents", _citizenToken),
         };
         foreach (var code in new[] { "GDT", "VCB", "VSS" })
@@ -275,7 +276,8 @@ public sealed partial class HostileSuite(Uri baseAddress, int seed, int scale, A
             using var request = new HttpRequestMessage(HttpMethod.Get, path);
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
             var response = await _http.SendAsync(request);
-            var text = await response.Content.ReadAsStringAsync();
+            // A problem answer carries the request's own trace ID: not state.
+            var text = TraceIdPattern().Replace(await response.Content.ReadAsStringAsync(), "");
             if (op.Role == HostileRole.Agency && path.EndsWith("/quota", StringComparison.Ordinal))
             {
                 // An admitted agency request counts against its quota whatever the endpoint answers (README, Rate limits).
@@ -310,6 +312,9 @@ public sealed partial class HostileSuite(Uri baseAddress, int seed, int scale, A
 
         return count.ToString(CultureInfo.InvariantCulture);
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("\"traceId\":\"[^\"]*\"")]
+    private static partial System.Text.RegularExpressions.Regex TraceIdPattern();
 
     [System.Text.RegularExpressions.GeneratedRegex("\"usage\":\\{[^}]*\\}")]
     private static partial System.Text.RegularExpressions.Regex UsagePattern();

@@ -7,14 +7,14 @@
 # CI runs the same test at scale 1 (each randomized family once); this runs it at SCALE and writes the per-operation
 # table to bench/results/hostile-<date>.md.
 #
-#   bench/hostile/run.sh                 # SCALE=25, a fresh seed (printed)
+#   bench/hostile/run.sh                 # SCALE=100, a fresh seed (printed)
 #   SEED=42 SCALE=50 bench/hostile/run.sh
 #   SEED=42 OPERATION=PatchCitizen bench/hostile/run.sh   # replay one operation of a failed run
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$REPO"
-SCALE="${SCALE:-25}"
+SCALE="${SCALE:-100}"
 SEED="${SEED:-$RANDOM$RANDOM}"
 REPORT="bench/results/hostile-$(date -u +%Y-%m-%d).md"
 echo "hostile: seed $SEED, scale $SCALE, report $REPORT" >&2

@@ -66,6 +66,9 @@ public sealed class HostileRequests(Random random, int scale)
         "<script>alert(1)</script>", "", " ", "\t", "０１２３", "𝟘𝟙𝟚", "null", "true", "NaN", "-0", "1e400",
     ];
 
+    /// <summary>The poison without the bare words (<c>null</c>, <c>-0</c>, <c>1e400</c>) that are well-formed codes (a purpose may be <c>null</c>).</summary>
+    private static readonly string[] NotACode = Poison.Where(p => p.Length == 0 || !p.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.')).ToArray();
+
     /// <summary>Path segments no route parameter accepts (already percent-encoded where a client would have to).</summary>
     private static readonly string[] PathPoison =
     [
@@ -97,6 +100,7 @@ public sealed class HostileRequests(Random random, int scale)
         var requests = new List<HostileRequest>();
         requests.AddRange(PathMutations(op));
         requests.AddRange(QueryMutations(op));
+        requests.AddRange(HeaderMutations(op));
         requests.AddRange(CredentialMutations(op));
         requests.AddRange(ProtocolMutations(op));
         if (op.BodyMediaType == "application/json")
@@ -145,6 +149,18 @@ public sealed class HostileRequests(Random random, int scale)
     }
 
     // --- credentials, method, headers -------------------------------------------------------------------------------
+
+    /// <summary>Header parameters the document declares (none yet): each gets the poison strings.</summary>
+    private IEnumerable<HostileRequest> HeaderMutations(HostileOperation op)
+    {
+        foreach (var p in op.Parameters.Where(p => p.In == "header"))
+        {
+            foreach (var value in Poison.Where(v => !v.Any(char.IsControl) && v.All(c => c < 0x7f)).Append(new string('A', 4096)))
+            {
+                yield return Request(op, "header", $"{p.Name}: {Cut(value)}", Path(op), ValidBody(op), headers: [new(p.Name, value)]);
+            }
+        }
+    }
 
     private IEnumerable<HostileRequest> CredentialMutations(HostileOperation op)
     {
@@ -290,7 +306,7 @@ public sealed class HostileRequests(Random random, int scale)
                 {
                     yield return Json(op, "array", $"{name} holds a number", path, With(valid, name, "[123]"));
                     yield return Json(op, "array", $"{name} holds null", path, With(valid, name, "[null]"));
-                    yield return Json(op, "array", $"{name} holds poison", path, With(valid, name, JsonArrayOf(Pick(Poison))));
+                    yield return Json(op, "array", $"{name} holds poison", path, With(valid, name, JsonArrayOf(Pick(NotACode))));
                     yield return Json(op, "array", $"{name} has 20000 poison items", path,
                         With(valid, name, "[" + string.Join(',', Enumerable.Repeat("\"'--\"", 20_000)) + "]"));
                 }
@@ -532,13 +548,14 @@ public sealed class HostileRequests(Random random, int scale)
             text.Append(CultureInfo.InvariantCulture, $"%{random.Next(256):X2}");
         }
 
-        return Pick(Poison.Where(p => p.Length > 0).Select(Uri.EscapeDataString).ToArray()) + text;
+        return Pick(NotACode.Where(p => p.Length > 0).Select(Uri.EscapeDataString).ToArray()) + text;
     }
 
+    /// <summary>Poison, then random characters; it always holds one character no code, ID or date admits.</summary>
     private string RandomString()
     {
         var length = random.Next(1, 64);
-        var text = new StringBuilder(Pick(Poison));
+        var text = new StringBuilder(Pick(NotACode)).Append(Pick(['\'', '"', ';', '<', '\0', ' ', '\u00A0']));
         for (var i = 0; i < length; i++)
         {
             text.Append((char)(random.Next(4) switch { 0 => random.Next(0, 32), 1 => random.Next(32, 127), 2 => random.Next(0x80, 0x800), _ => random.Next(0x3000, 0xD7FF) }));

@@ -91,6 +91,8 @@ public sealed class LiveQueryTests(ObservedHub hub)
     [InlineData("hub_verifications_total{outcome=\"answered\"}", "verification-answered")]
     [InlineData("hub_verifications_total{outcome=\"refused\", reason=\"field-not-in-agreement\"}", "verification-field-not-in-agreement")]
     [InlineData("hub_lookups_batches_total{outcome=\"refused\", reason=\"field-not-in-agreement\"}", "batch-field-not-in-agreement")]
+    [InlineData("hub_webhooks_attempts_total{outcome=\"failed\"}", "webhook-failed")]
+    [InlineData("hub_webhooks_attempts_total{outcome=\"delivered\"}", "webhook-delivered")]
     public async Task DomainCounters_AcrossBothSilos_CountEveryRequestOfTheAgency(string selector, string kind)
     {
         var expression = $"sum({selector.Replace("{", $"{{agency=\"{hub.AgencyCode}\", ", StringComparison.Ordinal)})";

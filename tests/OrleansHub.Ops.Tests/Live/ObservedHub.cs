@@ -58,6 +58,11 @@ public sealed class ObservedHub : IAsyncLifetime
             ["Hub__CitizenTokens__Issuer"] = Issuer,
             ["Hub__CitizenTokens__Audience"] = Audience,
             ["Hub__CitizenTokens__PublicKeyPem"] = _issuerKey.ExportSubjectPublicKeyInfoPem(),
+            // A webhook receiver on loopback, as in development.
+            ["Hub__Webhooks__RequireHttps"] = "false",
+            ["Hub__Webhooks__AllowPrivateNetworks"] = "true",
+            ["Hub__Webhooks__InitialRetryDelay"] = "00:00:00.200",
+            ["Hub__Webhooks__SweepInterval"] = "00:00:01",
         };
         var starts = new[] { HubProcess.StartAsync(database, clusterId, settings), HubProcess.StartAsync(database, clusterId, settings) };
         try
@@ -255,10 +260,18 @@ public sealed class ObservedHub : IAsyncLifetime
         }
     }
 
-    /// <summary>The agency follows a citizen through silo 1; a name change through silo 0 reaches its feed (a long-poll on silo 1).</summary>
+    /// <summary>
+    /// The agency follows a citizen through silo 1 and has a webhook; a name change through silo 0 reaches its feed (a
+    /// long-poll on silo 1) and its webhook, whose receiver refuses the first attempt so a retry is counted too.
+    /// </summary>
     private async Task DriveChangePropagationAsync(string key)
     {
         using var agency = new HttpClient { BaseAddress = _silos[^1].Client.BaseAddress }.WithBearer(key);
+        using var receiver = new HttpListener();
+        var hook = $"http://127.0.0.1:{FreePort.Next()}/hook/";
+        receiver.Prefixes.Add(hook);
+        receiver.Start();
+        await Expect(agency.PutAsJsonAsync("/v1/webhook", new { url = hook }), HttpStatusCode.Created, "webhook");
         await Expect(agency.PutAsJsonAsync($"/v1/subscriptions/citizens/{CitizenIds[0]}", new { purpose = Purpose }), HttpStatusCode.Created, "subscription");
         var waiting = agency.GetAsync("/v1/feed?after=0&wait=20");
         await Expect(_silos[0].Client.PatchCitizenAsync(CitizenIds[0], new { fullName = "Nguyễn Văn Kiểm Tra" }), HttpStatusCode.OK, "name-corrected");
@@ -266,6 +279,15 @@ public sealed class ObservedHub : IAsyncLifetime
         var events = (await fed.ReadJsonAsync()).GetProperty("events");
         Assert.True(events.GetArrayLength() == 1, $"expected the name change in the feed, got {events}");
         Sent["delivered-pull"] = 1;
+
+        foreach (var answer in new[] { HttpStatusCode.ServiceUnavailable, HttpStatusCode.NoContent })
+        {
+            var delivery = await receiver.GetContextAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            delivery.Response.StatusCode = (int)answer;
+            delivery.Response.Close();
+        }
+
+        (Sent["webhook-failed"], Sent["webhook-delivered"]) = (1, 1);
     }
 
     /// <summary>

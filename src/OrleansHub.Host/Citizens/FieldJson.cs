@@ -17,6 +17,23 @@ public static class FieldJson
             return (changes, errors);
         }
 
+        try
+        {
+            ReadMembers(body, skip, changes, errors);
+        }
+        catch (InvalidOperationException)
+        {
+            // JsonDocument checks that strings are UTF-8 only when they are read: a body with invalid bytes parses, then throws here.
+            errors.Clear();
+            changes.Clear();
+            errors.Add(new("$", "The body holds text that is not valid UTF-8."));
+        }
+
+        return (changes, errors);
+    }
+
+    private static void ReadMembers(JsonElement body, Func<string, bool>? skip, Dictionary<string, FieldInput> changes, List<FieldError> errors)
+    {
         foreach (var member in body.EnumerateObject())
         {
             if (skip?.Invoke(member.Name) == true)
@@ -39,8 +56,6 @@ public static class FieldJson
                 errors.Add(new(member.Name, "Must be a string, a list of strings, or null to clear the field."));
             }
         }
-
-        return (changes, errors);
     }
 
     /// <summary>The JSON form of a stored value: a string, or an array for list fields.</summary>

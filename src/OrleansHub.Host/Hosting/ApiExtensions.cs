@@ -9,15 +9,16 @@ namespace OrleansHub.Host.Hosting;
 /// <summary>The HTTP surface's shared behaviour: strict JSON, problem+json errors, the OpenAPI document.</summary>
 public static class ApiExtensions
 {
-    /// <summary>Largest request body any endpoint accepts; bulk endpoints that stream may raise it for themselves.</summary>
-    public const long MaxRequestBodyBytes = 1024 * 1024;
-
     public static WebApplicationBuilder AddHubApi(this WebApplicationBuilder builder)
     {
+        // Read once at start: a bad value stops the start-up.
+        var limits = RequestLimits.From(builder.Configuration);
+        builder.Services.AddSingleton(limits);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
-            kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+            // Bulk endpoints that stream (the import) raise the body limit for themselves.
+            kestrel.Limits.MaxRequestBodySize = limits.MaxRequestBodyBytes;
+            kestrel.Limits.MaxRequestHeadersTotalSize = limits.ServerHeaderBytes;
             kestrel.AddServerHeader = false;
         });
         builder.Services.ConfigureHttpJsonOptions(options =>
@@ -29,6 +30,7 @@ public static class ApiExtensions
             json.AllowDuplicateProperties = false;
             json.RespectRequiredConstructorParameters = true;
             json.NumberHandling = JsonNumberHandling.Strict;
+            json.MaxDepth = limits.MaxJsonDepth;
             json.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
         });
         // Malformed bodies raise BadHttpRequestException, which the exception handler maps to a specific problem type.
@@ -44,6 +46,7 @@ public static class ApiExtensions
         app.Services.GetRequiredService<AdminCredentials>();
         app.UseExceptionHandler();
         app.UseHubStatusCodePages();
+        app.UseRequestHeaderLimit(app.Services.GetRequiredService<RequestLimits>());
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapOpenApi().AllowAnonymous();

@@ -100,6 +100,9 @@ public static class ProblemTypes
     public static readonly ProblemType IdempotencyRequestInFlight = new("idempotency-request-in-flight", StatusCodes.Status409Conflict, "The first request with this key is still being answered",
         "A request with this `Idempotency-Key` is being answered now. Retry after `Retry-After` seconds to receive its answer. Nothing was done.");
 
+    public static readonly ProblemType RequestHeadersTooLarge = new("request-headers-too-large", StatusCodes.Status431RequestHeaderFieldsTooLarge,
+        "The request's headers are too large", "The header lines together exceed the hub's limit (`Hub:Limits:MaxRequestHeaderBytes`). Send fewer or shorter headers. Nothing was done.");
+
     public static readonly ProblemType Internal = new("internal-error", StatusCodes.Status500InternalServerError, "Unexpected error",
         "Something failed that the hub did not expect. It is logged with the trace ID given here.");
 
@@ -109,6 +112,7 @@ public static class ProblemTypes
         PayloadTooLarge, UnsupportedMediaType, Unavailable, AgencySuspended, FieldNotInAgreement, PurposeNotInAgreement, ConsentRequired,
         ConsentExpired, CitizenUnknown, BatchTooLarge, RateLimited, AuditUnavailable, PopulationSubscriptionNotAllowed, TooManyWaitingReads, CursorExpired, FeeScheduleConflict,
         FeeScheduleInEffect, CreditCapReached, IdempotencyKeyReused, IdempotencyRequestInFlight, Internal,
+        RequestHeadersTooLarge,
     ];
 
     /// <summary>The documented type for a bare status code (used when the framework answers on its own).</summary>

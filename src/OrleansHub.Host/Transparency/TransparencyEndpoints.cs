@@ -95,7 +95,9 @@ public static class TransparencyEndpoints
 
     private static async Task<Results<Ok<DisputeList>, ProblemHttpResult>> ListForOperator(
         string code, IDisputeStore disputes, HttpContext http, DateTimeOffset? before = null, int limit = 20) =>
-        await ListAsync(code, disputes, before, limit, http.RequestAborted);
+        AgencyRules.IsCode(code)
+            ? await ListAsync(code, disputes, before, limit, http.RequestAborted)
+            : HubProblems.Validation("code", "An agency code is 2 to 16 upper-case letters or digits, e.g. VCB.");
 
     private static async Task<Results<Ok<DisputeList>, ProblemHttpResult>> ListForAgency(
         IDisputeStore disputes, HttpContext http, DateTimeOffset? before = null, int limit = 20) =>

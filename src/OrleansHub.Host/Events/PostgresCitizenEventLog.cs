@@ -31,31 +31,12 @@ public sealed class PostgresCitizenEventLog(NpgsqlDataSource dataSource) : ICiti
 
     public async Task<IReadOnlyList<LoggedEvent>> ReadAsync(EventCursor after, int limit, string? type, CancellationToken cancellationToken)
     {
-        // Only transactions older than every running one that may still append: see 0007_citizen_events.sql for why a
-        // cursor needs that, and 0009_citizen_event_appenders.sql for why a running transaction that holds a transaction ID
-        // but not the appenders' lock can be passed. pg_locks is one consistent picture taken after this statement's
-        // snapshot: a transaction running then without the lock never appends; one that ended meanwhile is still waited for.
+        // Only transactions older than every running one: see 0007_citizen_events.sql for why.
         await using var command = dataSource.CreateCommand("""
-            WITH snapshot AS MATERIALIZED (SELECT pg_current_snapshot() AS s),
-            passable AS MATERIALIZED (
-                SELECT t.transactionid
-                FROM pg_locks t
-                WHERE t.locktype = 'transactionid' AND t.mode = 'ExclusiveLock'
-                  AND NOT EXISTS (
-                      SELECT 1 FROM pg_locks a
-                      WHERE a.locktype = 'advisory' AND a.virtualtransaction = t.virtualtransaction
-                        AND a.classid = 1330135376 AND a.objid = 1346719300 AND a.objsubid = 1)
-            ),
-            horizon AS (
-                SELECT coalesce(
-                    (SELECT min(x) FROM snapshot, pg_snapshot_xip(s) AS x
-                     WHERE NOT EXISTS (SELECT 1 FROM passable p WHERE p.transactionid = x::xid)),
-                    (SELECT pg_snapshot_xmax(s) FROM snapshot)) AS h
-            )
             SELECT tx::text, position, event_id, citizen_id, sequence, type, occurred_at, record_version, changed_fields
             FROM citizen_events
             WHERE (tx, position) > (@tx::text::xid8, @position)
-              AND tx < (SELECT h FROM horizon)
+              AND tx < pg_snapshot_xmin(pg_current_snapshot())
               AND (@type::text IS NULL OR type = @type)
             ORDER BY tx, position
             LIMIT @limit

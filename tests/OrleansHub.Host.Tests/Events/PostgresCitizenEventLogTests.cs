@@ -99,52 +99,6 @@ public sealed class PostgresCitizenEventLogTests(PostgresServer postgres)
         Assert.Equal([slow.Id, fast.Id], both.Select(e => e.Event.Id));
     }
 
-    [Fact]
-    public async Task Read_WhileAnUnrelatedWriteIsUncommitted_ReturnsLaterEvents()
-    {
-        var (dataSource, log) = await NewLogAsync();
-        await using var _ = dataSource;
-        var later = Event(TestIds.NewCitizen(), 1);
-
-        // An older transaction that holds a transaction ID (as any write does) but appends no event: it cannot hold events back.
-        await using var connection = await dataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        await using (var write = new NpgsqlCommand("SELECT pg_current_xact_id()", connection, transaction))
-        {
-            await write.ExecuteScalarAsync();
-        }
-
-        await log.AppendAsync([later], default);
-
-        Assert.Equal([later.Id], (await log.ReadAtLeastAsync(1)).Select(e => e.Event.Id));
-        await transaction.RollbackAsync();
-    }
-
-    [Fact]
-    public async Task Append_AfterAnotherWriteInTheSameTransaction_IsRefused()
-    {
-        var (dataSource, _) = await NewLogAsync();
-        await using var __ = dataSource;
-        var e = Event(TestIds.NewCitizen(), 1);
-
-        // Its transaction ID would predate its appender mark, so a reader could already have passed it.
-        await using var connection = await dataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        await using (var write = new NpgsqlCommand("SELECT pg_current_xact_id()", connection, transaction))
-        {
-            await write.ExecuteScalarAsync();
-        }
-
-        await using var insert = new NpgsqlCommand(
-            "INSERT INTO citizen_events (event_id, citizen_id, sequence, type, occurred_at, record_version, changed_fields) VALUES (@id, @citizen, 1, @type, now(), 2, ARRAY['currentResidence'])",
-            connection, transaction);
-        insert.Parameters.AddWithValue("id", e.Id);
-        insert.Parameters.AddWithValue("citizen", e.CitizenId);
-        insert.Parameters.AddWithValue("type", e.Type);
-        var refused = await Assert.ThrowsAsync<PostgresException>(() => insert.ExecuteNonQueryAsync());
-        Assert.Equal(PostgresErrorCodes.ObjectNotInPrerequisiteState, refused.SqlState);
-    }
-
     /// <summary>Events are equal when every member is; the list of changed fields is compared by content.</summary>
     private sealed class CitizenEventComparer : IEqualityComparer<CitizenEvent>
     {

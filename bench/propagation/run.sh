@@ -15,7 +15,7 @@
 #   bench/propagation/run.sh
 #
 # Environment: AGENCIES (1000), POPULATION (10), FOLLOWED (1000, i.e. 1,000,000 citizens followed), ACTIVE (20000),
-#   RATE (2000), DURATION (60), NAME_EVERY (10), PAUSE_FOR (30), CONCURRENCY (128), SETUP_CONCURRENCY (64), LABEL (a name
+#   RATE (2000), DURATION (60), NAME_EVERY (10), PAUSE_FOR (30), CRASH (1; 0 skips run (2)), CONCURRENCY (128), SETUP_CONCURRENCY (64), LABEL (a name
 #   for the results file), HUB_RUN_DIR, HUB_PG_PORT, HUB_PORT_OFFSET (defaults below); Hub__Feeds__* pass through to the silos.
 set -euo pipefail
 
@@ -31,6 +31,7 @@ PAUSE_FOR="${PAUSE_FOR:-30}"
 CONCURRENCY="${CONCURRENCY:-128}"
 SETUP_CONCURRENCY="${SETUP_CONCURRENCY:-64}"
 LABEL="${LABEL:-}"
+CRASH="${CRASH:-1}"
 export HUB_RUN_DIR="${HUB_RUN_DIR:-/tmp/orleanshub-bench-propagation}"
 export HUB_PG_PORT="${HUB_PG_PORT:-55330}"
 export HUB_PORT_OFFSET="${HUB_PORT_OFFSET:-300}"
@@ -95,20 +96,24 @@ BREAKDOWN1=$(breakdown $((DURATION + 70)))
 log "$STEADY"
 log "$BREAKDOWN1"
 
+CRASH_RESULT="(not run: CRASH=0)"; LOAD2="-"
+if [[ "$CRASH" == 1 ]]; then
 log "(2) the same with silo 3 killed after $((DURATION / 2)) s and receiver PB0004 stopped for $PAUSE_FOR s after 10 s"
 FIRST=$(python3 -c "print(int($RATE * $DURATION))")
 (sleep $((5 + DURATION / 2)); kill -9 "$(cat "$HUB_RUN_DIR/silo-3/silo.pid")"; log "silo 3 killed (SIGKILL)") &
 KILLER=$!
-CRASH=$(run_tool --first-change "$FIRST" --pause-agency 4 --pause-at 10 --pause-for "$PAUSE_FOR" --drain 120)
+CRASH_OUT=$(run_tool --first-change "$FIRST" --pause-agency 4 --pause-at 10 --pause-for "$PAUSE_FOR" --drain 120)
 wait "$KILLER" || true
 LOAD2=$(cut -d' ' -f1-3 /proc/loadavg)
-log "$CRASH"
+CRASH_RESULT="$CRASH_OUT"
+log "$CRASH_OUT"
+fi
 
 cat >"$RESULT" <<MD
 # Change-propagation benchmark, $(date -u +"%Y-%m-%d %H:%M") UTC
 
 \`bench/propagation/run.sh\` (AGENCIES=$AGENCIES POPULATION=$POPULATION FOLLOWED=$FOLLOWED ACTIVE=$ACTIVE RATE=$RATE DURATION=$DURATION
-NAME_EVERY=$NAME_EVERY PAUSE_FOR=$PAUSE_FOR CONCURRENCY=$CONCURRENCY$(env | grep '^Hub__Feeds__' | sed 's/^/ /' | tr '\n' ' ')), git $(git -C "$REPO" rev-parse --short HEAD),
+NAME_EVERY=$NAME_EVERY PAUSE_FOR=$PAUSE_FOR CONCURRENCY=$CONCURRENCY$(env | grep '^Hub__Feeds__' | sed 's/^/ /' | tr '\n' ' ')), git $(git -C "$REPO" rev-parse --short HEAD)${HUB_HOST_DLL:+, host $HUB_HOST_DLL},
 three silos from \`deploy/cluster.sh\` on one private PostgreSQL, all on this $(nproc)-core machine shared with other engineers.
 
 Setup: \`$SETUP\`
@@ -123,7 +128,7 @@ $BREAKDOWN1
 ## (2) Silo 3 killed (SIGKILL) halfway, receiver PB0004 stopped for $PAUSE_FOR s (load average after $LOAD2)
 
 \`\`\`
-$CRASH
+$CRASH_RESULT
 \`\`\`
 MD
 log "written $RESULT"

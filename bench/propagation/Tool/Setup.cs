@@ -75,7 +75,7 @@ internal static class Setup
         await Parallel.ForEachAsync(LongRange(o.Active), new ParallelOptions { MaxDegreeOfParallelism = o.Concurrency }, async (i, ct) =>
         {
             await Http.SendAsync(http, HttpMethod.Patch, $"{silos[(int)(i % silos.Count)]}/admin/citizens/{Names.Citizen(i)}", o.OperatorKey,
-                new { fullName = "Nguyễn Văn Bench", dateOfBirth = "1990-04-12", sex = "male", permanentResidence = "Số 1 Tràng Tiền, Hà Nội" }, ct);
+                new { fullName = "Nguyễn Văn Bench", dateOfBirth = "1990-04-12", sex = "male", permanentResidence = "Số 1 phố Huế, Hà Nội" }, ct);
         });
         var citizenSeconds = sw.Elapsed.TotalSeconds;
         Console.Error.WriteLine($"setup: {o.Active} citizens created in {citizenSeconds:F1} s");

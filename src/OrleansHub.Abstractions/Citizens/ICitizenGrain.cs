@@ -1,5 +1,6 @@
 using Orleans.Concurrency;
 using OrleansHub.Abstractions.Cards;
+using OrleansHub.Abstractions.Events;
 using OrleansHub.Abstractions.Lookups;
 
 namespace OrleansHub.Abstractions.Citizens;
@@ -36,4 +37,10 @@ public interface ICitizenGrain : IGrainWithStringKey
 
     /// <summary>Records that one of the citizen's cards was reported lost or revoked.</summary>
     Task OnCardStatusChangedAsync(string cardNumber, CardStatus status);
+
+    /// <summary>
+    /// The citizen revoked <paramref name="notice"/>'s consent to <paramref name="fields"/>: tells its agency, once per consent
+    /// (repeating the call adds nothing). Nothing happens for a citizen the registry does not hold.
+    /// </summary>
+    Task OnConsentRevokedAsync(ConsentNotice notice, IReadOnlyList<string> fields);
 }

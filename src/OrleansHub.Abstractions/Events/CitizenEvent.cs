@@ -10,7 +10,8 @@ namespace OrleansHub.Abstractions.Events;
 /// <param name="Type">One of <see cref="CitizenEventTypes"/>.</param>
 /// <param name="Time">When the registry accepted the change.</param>
 /// <param name="RecordVersion">The record's version after the change.</param>
-/// <param name="ChangedFields">The fields of this event's kind that changed, in ordinal order.</param>
+/// <param name="ChangedFields">The fields of this event's kind that changed, in ordinal order (for a revoked consent: the fields it covered).</param>
+/// <param name="Consent">Set only on <see cref="CitizenEventTypes.ConsentRevoked"/>: the consent, and the one agency the event goes to.</param>
 [GenerateSerializer, Immutable, Alias("hub.CitizenEvent")]
 public sealed record CitizenEvent(
     [property: Id(0)] Guid Id,
@@ -19,7 +20,12 @@ public sealed record CitizenEvent(
     [property: Id(3)] string Type,
     [property: Id(4)] DateTimeOffset Time,
     [property: Id(5)] long RecordVersion,
-    [property: Id(6)] IReadOnlyList<string> ChangedFields);
+    [property: Id(6)] IReadOnlyList<string> ChangedFields,
+    [property: Id(7)] ConsentNotice? Consent = null);
+
+/// <summary>Which consent a <see cref="CitizenEventTypes.ConsentRevoked"/> event is about: its ID, the agency it was given to and the purpose.</summary>
+[GenerateSerializer, Immutable, Alias("hub.ConsentNotice")]
+public sealed record ConsentNotice([property: Id(0)] Guid ConsentId, [property: Id(1)] string AgencyCode, [property: Id(2)] string Purpose);
 
 /// <summary>
 /// The event types, as CloudEvents <c>type</c> values: reverse-DNS, with the schema version last, so a changed schema is a
@@ -38,9 +44,18 @@ public static class CitizenEventTypes
     public const string CardRevoked = Prefix + "card-revoked.v1";
     public const string DocumentChanged = Prefix + "document-changed.v1";
 
+    /// <summary>
+    /// The citizen revoked a consent. Delivered only to the agency the consent was given to, whether or not it follows the
+    /// citizen, so it can stop using and delete what it holds; no one can subscribe to it.
+    /// </summary>
+    public const string ConsentRevoked = Prefix + "consent-revoked.v1";
+
     /// <summary>Any other change: its event lists the changed field names.</summary>
     public const string RecordChanged = Prefix + "record-changed.v1";
 
-    public static IReadOnlyList<string> All { get; } =
+    /// <summary>The types an agency can subscribe to: all but <see cref="ConsentRevoked"/>, which goes to its agency unasked.</summary>
+    public static IReadOnlyList<string> Subscribable { get; } =
         [ResidenceChanged, CivilStatusChanged, NameCorrected, DeathRecorded, CardIssued, CardReportedLost, CardRevoked, DocumentChanged, RecordChanged];
+
+    public static IReadOnlyList<string> All { get; } = [.. Subscribable, ConsentRevoked];
 }

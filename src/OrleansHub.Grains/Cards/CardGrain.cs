@@ -94,6 +94,8 @@ public sealed class CardGrain(
             case CardStatus.Unknown:
                 return Failed(CardFailure.NotFound, []);
             case CardStatus.Lost:
+                // A retry after a failed answer: the citizen grain may not have heard (it ignores a repeat).
+                await GrainFactory.GetGrain<ICitizenGrain>(state.State.Card!.CitizenId.Value).OnCardStatusChangedAsync(Number, CardStatus.Lost);
                 return new CardResult(Check(), CardFailure.None, [], Changed: false);
             case CardStatus.Revoked or CardStatus.Expired:
                 return Failed(CardFailure.NotActive, [new("number", "The card is revoked or expired; it can no longer be reported lost.")]);
@@ -111,19 +113,20 @@ public sealed class CardGrain(
             return Failed(CardFailure.NotFound, []);
         }
 
-        if (state.State.Status == CardStatus.Revoked)
+        var changed = state.State.Status != CardStatus.Revoked;
+        if (changed)
         {
-            return new CardResult(Check(), CardFailure.None, [], Changed: false);
+            await SetStatusAsync(CardStatus.Revoked, reason);
         }
 
-        await SetStatusAsync(CardStatus.Revoked, reason);
         // A death or a newer card is decided by the citizen grain itself, which is waiting on this call: calling it back would deadlock.
+        // Told again on a repeated revocation too: a retry after a failed answer (the citizen grain ignores a repeat).
         if (reason is not (RevocationReason.Death or RevocationReason.Superseded))
         {
             await GrainFactory.GetGrain<ICitizenGrain>(state.State.Card.CitizenId.Value).OnCardStatusChangedAsync(Number, CardStatus.Revoked);
         }
 
-        return new CardResult(Check(), CardFailure.None, [], Changed: true);
+        return new CardResult(Check(), CardFailure.None, [], Changed: changed);
     }
 
     private CardCheck Check() =>

@@ -148,6 +148,24 @@ public sealed partial class CitizenGrain(
         await CommitAsync(new PlannedChange(sets, [], status == CardStatus.Lost ? ChangeKind.CardReportedLost : ChangeKind.CardRevoked), FieldOwnership.Hub);
     }
 
+    public async Task OnConsentRevokedAsync(ConsentNotice notice, IReadOnlyList<string> fields)
+    {
+        if (!state.State.Exists || state.State.RevokedConsentsNotified.Contains(notice.ConsentId))
+        {
+            return;
+        }
+
+        // Not a change to the record (its version stays), but an event in the citizen's sequence all the same, through the
+        // same outbox, so it is as durable and as ordered as the changes around it.
+        var now = time.GetUtcNow();
+        state.State.RevokedConsentsNotified.Add(notice.ConsentId);
+        state.State.Outbox.RemoveAll(e => e.Sequence <= _relayedThrough);
+        state.State.Outbox.Add(new CitizenEvent(
+            Guid.CreateVersion7(now), Id.Value, ++state.State.LastEventSequence, CitizenEventTypes.ConsentRevoked, now, state.State.Version,
+            [.. fields.Order(StringComparer.Ordinal)], notice));
+        await WriteAndRelayAsync();
+    }
+
     private async Task<CitizenWriteResult> ApplyAsync(CitizenWrite write, CardSummary? card)
     {
         var (plan, failure, errors) = CitizenChange.Plan(Id, state.State, write, ownership.Value, Today);
@@ -222,6 +240,11 @@ public sealed partial class CitizenGrain(
                 Guid.CreateVersion7(now), Id.Value, ++state.State.LastEventSequence, type, now, state.State.Version, fields));
         }
 
+        await WriteAndRelayAsync();
+    }
+
+    private async Task WriteAndRelayAsync()
+    {
         try
         {
             await state.WriteStateAsync();

@@ -27,6 +27,9 @@ public sealed class CitizenState
     /// </summary>
     [Id(6)] public List<CitizenEvent> Outbox { get; set; } = [];
 
+    /// <summary>The consents whose revocation this record has told its agency of, so a repeated notice adds no event.</summary>
+    [Id(7)] public HashSet<Guid> RevokedConsentsNotified { get; set; } = [];
+
     public bool Exists => Fields.Count > 0;
 
     public string? Text(string field) => Fields.TryGetValue(field, out var value) ? value.Value.Text : null;

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using OrleansHub.Abstractions.Citizens;
 using OrleansHub.Abstractions.Consents;
+using OrleansHub.Abstractions.Events;
 
 namespace OrleansHub.Grains.Consents;
 
@@ -54,6 +55,11 @@ public sealed class ConsentGrain(
             consent = revoked;
         }
 
+        // Also when it was already revoked: a client retrying after a failed answer gets the agency told (the citizen
+        // grain adds the event once per consent).
+        var grant = consent.Grant;
+        await GrainFactory.GetGrain<ICitizenGrain>(this.GetPrimaryKeyString())
+            .OnConsentRevokedAsync(new ConsentNotice(consent.Id, grant.AgencyCode, grant.Purpose), grant.Fields);
         return ConsentDecisions.ToRecord(consent, now);
     }
 

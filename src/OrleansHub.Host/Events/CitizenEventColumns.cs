@@ -14,7 +14,8 @@ internal static class CitizenEventColumns
 {
     /// <summary>
     /// Adds <paramref name="events"/> as the parallel arrays @event_ids, @citizen_ids, @sequences, @types, @occurred_at,
-    /// @record_versions and @changed_fields (comma-joined), for an <c>unnest(...)</c> of the batch.
+    /// @record_versions, @changed_fields (comma-joined) and, null but for a revoked consent, @consent_ids,
+    /// @consent_agencies and @consent_purposes, for an <c>unnest(...)</c> of the batch.
     /// </summary>
     public static void AddArrays(NpgsqlCommand command, IReadOnlyList<CitizenEvent> events)
     {
@@ -26,6 +27,9 @@ internal static class CitizenEventColumns
         command.Parameters.Add(new NpgsqlParameter<long[]>("record_versions", [.. events.Select(e => e.RecordVersion)]));
         // Field names are [a-zA-Z]+, so a comma-joined list round-trips; a text[][] would need equal-length rows.
         command.Parameters.Add(new NpgsqlParameter<string[]>("changed_fields", [.. events.Select(e => string.Join(',', e.ChangedFields))]));
+        command.Parameters.Add(new NpgsqlParameter<Guid?[]>("consent_ids", [.. events.Select(e => e.Consent?.ConsentId)]));
+        command.Parameters.Add(new NpgsqlParameter<string?[]>("consent_agencies", [.. events.Select(e => e.Consent?.AgencyCode)]) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<string?[]>("consent_purposes", [.. events.Select(e => e.Consent?.Purpose)]) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
     }
 
     /// <summary>The event in columns event_id, citizen_id, sequence, type, occurred_at, record_version, changed_fields from <paramref name="first"/> on.</summary>
@@ -37,6 +41,10 @@ internal static class CitizenEventColumns
         new DateTimeOffset(reader.GetDateTime(first + 4), TimeSpan.Zero),
         reader.GetInt64(first + 5),
         reader.GetFieldValue<string[]>(first + 6));
+
+    /// <summary>The consent of a consent-revoked event in columns consent_id, consent_agency, consent_purpose from <paramref name="first"/> on, or null.</summary>
+    public static ConsentNotice? ReadConsent(DbDataReader reader, int first) =>
+        reader.IsDBNull(first) ? null : new(reader.GetGuid(first), reader.GetString(first + 1), reader.GetString(first + 2));
 
     /// <summary>The cursor in columns <c>tx::text</c>, position from <paramref name="first"/> on (xid8 has no Npgsql type: it travels as text).</summary>
     public static EventCursor ReadCursor(DbDataReader reader, int first) =>

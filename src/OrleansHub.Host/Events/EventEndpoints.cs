@@ -28,11 +28,17 @@ public sealed record CloudEventResponse(
     public static CloudEventResponse From(CitizenEvent e) => new(
         "1.0", e.Id.ToString(), RegistrySource, e.Type, e.CitizenId, e.Time, "application/json",
         e.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        new CitizenEventData(e.CitizenId, e.Sequence, e.RecordVersion, e.ChangedFields));
+        new CitizenEventData(e.CitizenId, e.Sequence, e.RecordVersion, e.ChangedFields, e.Consent?.ConsentId.ToString(), e.Consent?.Purpose));
 }
 
-/// <summary>The event's data: which citizen, the record version after the change, and the names of the fields that changed.</summary>
-public sealed record CitizenEventData(string CitizenId, long Sequence, long RecordVersion, IReadOnlyList<string> ChangedFields);
+/// <summary>
+/// The event's data: which citizen, the record version after the change, and the names of the fields that changed. A
+/// consent-revoked event names instead the fields the consent covered, and carries the consent's ID and purpose.
+/// </summary>
+public sealed record CitizenEventData(
+    string CitizenId, long Sequence, long RecordVersion, IReadOnlyList<string> ChangedFields,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ConsentId = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Purpose = null);
 
 /// <summary>A page of the event log; read on with <see cref="Next"/> as <c>after</c> (it is the same cursor when the page is empty).</summary>
 public sealed record EventPageResponse(IReadOnlyList<CloudEventResponse> Events, string Next);

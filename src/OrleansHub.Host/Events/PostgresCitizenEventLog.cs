@@ -9,10 +9,12 @@ public sealed class PostgresCitizenEventLog(NpgsqlDataSource dataSource) : ICiti
 {
     // One statement for the whole relay: the events go in together, in the order given, or not at all.
     private const string Insert = """
-        INSERT INTO citizen_events (event_id, citizen_id, sequence, type, occurred_at, record_version, changed_fields)
-        SELECT e.event_id, e.citizen_id, e.sequence, e.type, e.occurred_at, e.record_version, string_to_array(e.changed_fields, ',')
-        FROM unnest(@event_ids, @citizen_ids, @sequences, @types, @occurred_at, @record_versions, @changed_fields) WITH ORDINALITY
-             AS e(event_id, citizen_id, sequence, type, occurred_at, record_version, changed_fields, ord)
+        INSERT INTO citizen_events (event_id, citizen_id, sequence, type, occurred_at, record_version, changed_fields, consent_id, consent_agency, consent_purpose)
+        SELECT e.event_id, e.citizen_id, e.sequence, e.type, e.occurred_at, e.record_version, string_to_array(e.changed_fields, ','),
+               e.consent_id, e.consent_agency, e.consent_purpose
+        FROM unnest(@event_ids, @citizen_ids, @sequences, @types, @occurred_at, @record_versions, @changed_fields, @consent_ids, @consent_agencies, @consent_purposes)
+             WITH ORDINALITY
+             AS e(event_id, citizen_id, sequence, type, occurred_at, record_version, changed_fields, consent_id, consent_agency, consent_purpose, ord)
         ORDER BY e.ord
         ON CONFLICT (event_id) DO NOTHING
         """;
@@ -33,7 +35,8 @@ public sealed class PostgresCitizenEventLog(NpgsqlDataSource dataSource) : ICiti
     {
         // Only transactions older than every running one: see 0007_citizen_events.sql for why.
         await using var command = dataSource.CreateCommand("""
-            SELECT tx::text, position, event_id, citizen_id, sequence, type, occurred_at, record_version, changed_fields
+            SELECT tx::text, position, event_id, citizen_id, sequence, type, occurred_at, record_version, changed_fields,
+                   consent_id, consent_agency, consent_purpose
             FROM citizen_events
             WHERE (tx, position) > (@tx::text::xid8, @position)
               AND tx < pg_snapshot_xmin(pg_current_snapshot())
@@ -48,7 +51,8 @@ public sealed class PostgresCitizenEventLog(NpgsqlDataSource dataSource) : ICiti
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            events.Add(new LoggedEvent(CitizenEventColumns.ReadCursor(reader, 0), CitizenEventColumns.ReadEvent(reader, 2)));
+            var e = CitizenEventColumns.ReadEvent(reader, 2) with { Consent = CitizenEventColumns.ReadConsent(reader, 9) };
+            events.Add(new LoggedEvent(CitizenEventColumns.ReadCursor(reader, 0), e));
         }
 
         return events;

@@ -25,6 +25,8 @@ public sealed class HubInstruments
     private readonly Histogram<double> _deliveryLag;
     private readonly Counter<long> _feesCharged;
     private readonly Counter<long> _rateLimitRefusals;
+    private readonly Counter<long> _webhookAttempts;
+    private volatile IReadOnlyDictionary<string, long> _feedDepths = new Dictionary<string, long>();
 
     public HubInstruments(IMeterFactory meters)
     {
@@ -55,7 +57,7 @@ public sealed class HubInstruments
         _eventsDispatched = meter.CreateCounter<long>("hub.events.dispatched", unit: "{event}",
             description: "Citizen events fanned out from the event log to the agency feeds (each exactly once cluster-wide), by event type.");
         _eventsDelivered = meter.CreateCounter<long>("hub.events.delivered", unit: "{event}",
-            description: "Events handed to an agency, by agency and channel (pull: the feed and its long-poll; stream: server-sent events).");
+            description: "Events handed to an agency, by agency and channel (pull: the feed and its long-poll; stream: server-sent events; webhook: a delivery its endpoint acknowledged).");
         _deliveryLag = meter.CreateHistogram<double>("hub.events.delivery.lag", unit: "ms",
             description: "From the registry accepting a change to its event being handed to an agency, by channel.",
             tags: null,
@@ -64,7 +66,19 @@ public sealed class HubInstruments
             description: "Fees charged for answers made durable in the audit log, in đồng, by agency and product code (exempt answers add nothing).");
         _rateLimitRefusals = meter.CreateCounter<long>("hub.ratelimit.refusals", unit: "{request}",
             description: "Agency API requests refused by a contracted limit, by agency and limit (rate, daily, monthly).");
+        _webhookAttempts = meter.CreateCounter<long>("hub.webhooks.attempts", unit: "{request}",
+            description: "Webhook delivery attempts, by agency and outcome (delivered, failed: every failure is retried or ends in the failing state).");
+        meter.CreateObservableGauge("hub.feed.depth", () => _feedDepths.Select(d => new Measurement<long>(d.Value, new KeyValuePair<string, object?>("agency", d.Key))),
+            unit: "{event}",
+            description: "Events in an agency's feed not yet delivered to its webhook (capped at 100,000), by agency. Every silo reports the same figure: aggregate with max.");
     }
+
+    /// <summary>Counts one webhook delivery attempt.</summary>
+    public void WebhookAttempt(string agencyCode, bool delivered) =>
+        _webhookAttempts.Add(1, new KeyValuePair<string, object?>("agency", agencyCode), new KeyValuePair<string, object?>("outcome", delivered ? "delivered" : "failed"));
+
+    /// <summary>Replaces the webhook backlog per agency that <c>hub.feed.depth</c> reports.</summary>
+    public void FeedDepths(IReadOnlyDictionary<string, long> depths) => _feedDepths = depths;
 
     /// <summary>Counts events the dispatcher fanned out, one call per event type.</summary>
     public void EventsDispatched(string eventType, int count) =>

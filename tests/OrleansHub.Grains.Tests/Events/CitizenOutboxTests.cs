@@ -40,6 +40,34 @@ public sealed class CitizenOutboxTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task ConsentRevoked_OneEventForItsAgency_InTheCitizensSequence_EvenWhenToldTwice()
+    {
+        var (grain, id) = await RegisteredAsync();
+        await grain.WriteAsync(Registry((F.Hometown, "Quảng Trị")));
+        var notice = new ConsentNotice(Guid.NewGuid(), "VCB", "kyc-onboarding");
+
+        await grain.OnConsentRevokedAsync(notice, [F.FullName, F.DateOfBirth]);
+        await grain.OnConsentRevokedAsync(notice, [F.FullName, F.DateOfBirth]);
+
+        var events = fixture.Events.Of(id);
+        Assert.Equal([CitizenEventTypes.RecordChanged, CitizenEventTypes.ConsentRevoked], events.Select(e => e.Type));
+        var revoked = events[1];
+        Assert.Equal((2L, notice), (revoked.Sequence, revoked.Consent));
+        Assert.Equal([F.DateOfBirth, F.FullName], revoked.ChangedFields);
+        Assert.Equal(2, (await grain.GetAsync())!.Version); // the record itself did not change
+    }
+
+    [Fact]
+    public async Task ConsentRevoked_ForACitizenTheRegistryDoesNotHold_ProducesNoEvent()
+    {
+        var id = TestIds.NewCitizen(1970, Sex.Female).Value;
+
+        await fixture.Grains.GetGrain<ICitizenGrain>(id).OnConsentRevokedAsync(new ConsentNotice(Guid.NewGuid(), "VCB", "kyc-onboarding"), [F.FullName]);
+
+        Assert.Empty(fixture.Events.Of(id));
+    }
+
+    [Fact]
     public async Task UnchangedWrite_ProducesNoEvent()
     {
         var (grain, id) = await RegisteredAsync();

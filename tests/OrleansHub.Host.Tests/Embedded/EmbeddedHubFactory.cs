@@ -8,7 +8,7 @@ namespace OrleansHub.Host.Tests.Embedded;
 /// The hub exactly as the README's run command starts it (no connection string), served by real Kestrel on
 /// ports of its own, so server limits (body size, headers) behave as in production.
 /// </summary>
-public sealed class EmbeddedHubFactory : WebApplicationFactory<Program>
+public class EmbeddedHubFactory : WebApplicationFactory<Program>
 {
     public EmbeddedHubFactory() => UseKestrel(0);
 

@@ -126,6 +126,7 @@ public sealed class FeedApiTests(EmbeddedHubFactory factory) : IClassFixture<Emb
         Assert.Equal(["fullName"], ChangedFields(first));
 
         Assert.Equal(HttpStatusCode.OK, (await (await CitizenTokens.ClientAsync(factory, citizen)).DeleteAsync($"/me/consents/{consent}")).StatusCode);
+        Assert.Single(await EventsAboutAsync(bank, citizen, after, atLeast: 2), e => e.GetProperty("type").GetString() == "vn.orleanshub.citizen.consent-revoked.v1");
         var afterRevocation = await EndOfFeedAsync(bank);
         Assert.Equal(HttpStatusCode.OK, (await _operator.PatchCitizenAsync(citizen, new { fullName = "Nguyễn Văn Ẩn" })).StatusCode);
 
@@ -141,6 +142,36 @@ public sealed class FeedApiTests(EmbeddedHubFactory factory) : IClassFixture<Emb
 
         Assert.NotEqual(afterRevocation, cursor);
     }
+
+    [Fact]
+    public async Task ConsentRevoked_ReachesItsAgencyUnfollowed_AndNoOtherFollower()
+    {
+        var bank = factory.Agency("VCB");
+        var tax = factory.Agency("GDT");
+        var citizen = await factory.NewCitizenAsync();
+        Assert.Equal(HttpStatusCode.Created, (await tax.PutAsJsonAsync($"/v1/subscriptions/citizens/{citizen}", new { purpose = "tax-registration" })).StatusCode);
+        var consent = await factory.GrantVcbAsync(citizen, ["permanentResidence", "fullName"]);
+        var (bankAfter, taxAfter) = (await EndOfFeedAsync(bank), await EndOfFeedAsync(tax));
+
+        using var citizenClient = await CitizenTokens.ClientAsync(factory, citizen);
+        Assert.Equal(HttpStatusCode.OK, (await citizenClient.DeleteAsync($"/me/consents/{consent}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _operator.PatchCitizenAsync(citizen, new { fullName = "Nguyễn Văn Ẩn" })).StatusCode);
+
+        var e = Assert.Single(await EventsAboutAsync(bank, citizen, bankAfter));
+        Assert.Equal("vn.orleanshub.citizen.consent-revoked.v1", e.GetProperty("type").GetString());
+        Assert.Equal(consent, e.GetProperty("data").GetProperty("consentId").GetString());
+        Assert.Equal("kyc-onboarding", e.GetProperty("data").GetProperty("purpose").GetString());
+        Assert.Equal(["fullName", "permanentResidence"], ChangedFields(e));
+
+        // The tax department follows the citizen (every type) but hears only of the change, not of another agency's consent.
+        var taxEvents = await EventsAboutAsync(tax, citizen, taxAfter);
+        Assert.Equal(["vn.orleanshub.citizen.name-corrected.v1"], taxEvents.Select(x => x.GetProperty("type").GetString()));
+    }
+
+    [Fact]
+    public async Task ConsentRevokedEvents_CannotBeSubscribedTo() =>
+        await (await factory.Agency("VSS").PutAsJsonAsync("/v1/subscriptions/population/vn.orleanshub.citizen.consent-revoked.v1", new { purpose = "benefit-eligibility" }))
+            .AssertProblemAsync(HttpStatusCode.BadRequest, "validation-failed");
 
     [Fact]
     public async Task CommercialAgency_CannotFollowThePopulation() =>

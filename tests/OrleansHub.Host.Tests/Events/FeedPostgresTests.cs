@@ -40,4 +40,31 @@ public sealed class FeedPostgresTests(PostgresServer postgres, TwoSiloHub hub, I
         Assert.Equal(citizenId, e.GetProperty("subject").GetString());
         Assert.Equal("vn.orleanshub.citizen.name-corrected.v1", e.GetProperty("type").GetString());
     }
+
+    [Fact]
+    public async Task ConsentRevokedThroughSiloA_ReachesTheBanksFeedOnSiloB()
+    {
+        const string Kyc = "kyc-onboarding";
+        var code = await hub.NewAgencyAsync("Ngân hàng theo dõi", commercial: true, Kyc);
+        var (_, key) = await hub.IssueKeyAsync(code);
+        var citizenId = await hub.NewCitizenAsync("Võ Thị Sáu");
+        using var citizen = hub.Citizen(hub.A, citizenId);
+        var granted = await citizen.PostAsJsonAsync("/me/consents", new
+        {
+            agencyCode = code, purpose = Kyc, purposeText = "Mở tài khoản", fields = new[] { "fullName" },
+            validUntil = DateTimeOffset.UtcNow.AddDays(30), retentionDays = 365,
+        });
+        Assert.Equal(HttpStatusCode.Created, granted.StatusCode);
+        var consentId = (await granted.ReadJsonAsync()).GetProperty("id").GetString();
+        using var bankOnB = TwoSiloHub.Agency(hub.B, key);
+
+        var waiting = bankOnB.GetAsync("/v1/feed?after=0&wait=20");
+        Assert.Equal(HttpStatusCode.OK, (await citizen.DeleteAsync($"/me/consents/{consentId}")).StatusCode);
+
+        var page = await (await waiting.WaitAsync(TimeSpan.FromSeconds(15))).ReadJsonAsync();
+        var e = Assert.Single(page.GetProperty("events").EnumerateArray());
+        Assert.Equal("vn.orleanshub.citizen.consent-revoked.v1", e.GetProperty("type").GetString());
+        Assert.Equal(consentId, e.GetProperty("data").GetProperty("consentId").GetString());
+        Assert.Equal(Kyc, e.GetProperty("data").GetProperty("purpose").GetString());
+    }
 }

@@ -33,6 +33,9 @@ public interface IAgencyFeedStore
     /// <summary>Up to <paramref name="limit"/> of the agency's feed items after <paramref name="after"/>, oldest first.</summary>
     Task<FeedPage> ReadAsync(string agencyCode, long after, int limit, CancellationToken cancellationToken);
 
+    /// <summary>The newest position in any agency's feed (or the retention floor): reading after it starts at the next event.</summary>
+    Task<long> LatestPositionAsync(CancellationToken cancellationToken);
+
     /// <summary>Deletes feed items fanned out before <paramref name="before"/>; returns how many.</summary>
     Task<long> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken);
 }
@@ -86,6 +89,14 @@ public sealed class InMemoryAgencyFeedStore(InMemorySubscriptionStore subscripti
 
             return Task.FromResult(new FeedPage(
                 [.. _items.Where(i => i.Agency == agencyCode && i.Item.Position > after).Take(limit).Select(i => i.Item)], null));
+        }
+    }
+
+    public Task<long> LatestPositionAsync(CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(_lastPosition);
         }
     }
 

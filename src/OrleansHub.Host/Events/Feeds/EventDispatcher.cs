@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using OrleansHub.Host.Events.Webhooks;
 using OrleansHub.Host.Telemetry;
 
 namespace OrleansHub.Host.Events.Feeds;
@@ -14,6 +15,7 @@ public sealed partial class EventDispatcher(
     IAgencyFeedStore feeds,
     FeedSignals signals,
     DispatchSignal logGrew,
+    WebhookNudges webhooks,
     IOptions<FeedOptions> options,
     TimeProvider time,
     HubInstruments instruments,
@@ -51,6 +53,8 @@ public sealed partial class EventDispatcher(
                             // In PostgreSQL mode every silo also hears the NOTIFY; this saves this silo the round trip.
                             signals.Signal(agency);
                         }
+
+                        webhooks.FeedsGrew(done.GrownFeeds);
 
                         pause = batch.Count == settings.DispatchBatch ? TimeSpan.Zero : pause;
                     }

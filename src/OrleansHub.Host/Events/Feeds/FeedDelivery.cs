@@ -11,7 +11,8 @@ public sealed record DeliveredEvent(long Position, CloudEventResponse Event);
 /// <summary>
 /// Decides, at delivery time, what each feed item shows its agency: only the changed fields its agreement covers and, for
 /// an agency that needs consent, that the citizen's consent for the subscription's purpose covers now. An item with nothing
-/// left to show is not delivered, so a revoked consent stops the citizen's events at once.
+/// left to show is not delivered, so a revoked consent stops the citizen's events at once (the consent-revoked event itself
+/// is the one its agency still gets).
 /// </summary>
 public sealed class FeedDelivery(IGrainFactory grains)
 {
@@ -22,6 +23,13 @@ public sealed class FeedDelivery(IGrainFactory grains)
         var delivered = new List<DeliveredEvent>(items.Count);
         foreach (var item in items)
         {
+            if (item.Event.Consent is not null)
+            {
+                // The agency's own consent ended: it is told, whatever the consent now allows.
+                delivered.Add(new DeliveredEvent(item.Position, CloudEventResponse.From(item.Event)));
+                continue;
+            }
+
             IReadOnlyList<string> visible = [.. item.Event.ChangedFields.Where(agency.AllowsField)];
             if (visible.Count > 0 && agency.Definition.RequiresConsent)
             {

@@ -128,7 +128,7 @@ public static class FeedEndpoints
             return HubProblems.Validation(errors);
         }
 
-        if (Refusal(agency, body.Purpose!, types.Count == 0 ? CitizenEventTypes.All : types, allowAnyMatch: types.Count == 0) is { } refused)
+        if (Refusal(agency, body.Purpose!, types.Count == 0 ? CitizenEventTypes.Subscribable : types, allowAnyMatch: types.Count == 0) is { } refused)
         {
             return refused;
         }
@@ -428,7 +428,7 @@ public static class FeedEndpoints
         return Results.Empty;
     }
 
-    private static long ParseCursor(string? text, string member, List<FieldError> errors)
+    internal static long ParseCursor(string? text, string member, List<FieldError> errors)
     {
         if (text is null)
         {
@@ -446,9 +446,9 @@ public static class FeedEndpoints
 
     private static IReadOnlyList<string> ValidateTypes(IReadOnlyList<string> types, List<FieldError> errors, string member = "eventTypes")
     {
-        if (types.Any(t => t is null || !CitizenEventTypes.All.Contains(t, StringComparer.Ordinal)))
+        if (types.Any(t => t is null || !CitizenEventTypes.Subscribable.Contains(t, StringComparer.Ordinal)))
         {
-            errors.Add(new(member, "Unknown event type; the types are: " + string.Join(", ", CitizenEventTypes.All) + "."));
+            errors.Add(new(member, "Unknown event type; the types are: " + string.Join(", ", CitizenEventTypes.Subscribable) + "."));
             return [];
         }
 
@@ -484,6 +484,6 @@ public static class FeedEndpoints
         return HubProblems.Of(ProblemTypes.TooManyWaitingReads, extensions: new Dictionary<string, object?> { ["limit"] = waits.MaxPerAgency });
     }
 
-    private static ProblemHttpResult Expired(long oldest) =>
+    internal static ProblemHttpResult Expired(long oldest) =>
         HubProblems.Of(ProblemTypes.CursorExpired, extensions: new Dictionary<string, object?> { ["oldestCursor"] = oldest.ToString(CultureInfo.InvariantCulture) });
 }

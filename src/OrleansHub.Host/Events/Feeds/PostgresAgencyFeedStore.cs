@@ -1,4 +1,5 @@
 using Npgsql;
+using OrleansHub.Abstractions.Events;
 
 namespace OrleansHub.Host.Events.Feeds;
 
@@ -52,25 +53,29 @@ public sealed class PostgresAgencyFeedStore(NpgsqlDataSource dataSource) : IAgen
         var grown = new List<string>();
         await using (var fanOut = new NpgsqlCommand("""
             WITH batch AS (
-                SELECT * FROM unnest(@ordinals, @event_ids, @citizen_ids, @sequences, @types, @occurred_at, @record_versions, @changed_fields)
-                    AS b(ordinal, event_id, citizen_id, sequence, type, occurred_at, record_version, changed_fields)
+                SELECT * FROM unnest(@ordinals, @event_ids, @citizen_ids, @sequences, @types, @occurred_at, @record_versions, @changed_fields,
+                                     @consent_ids, @consent_agencies, @consent_purposes)
+                    AS b(ordinal, event_id, citizen_id, sequence, type, occurred_at, record_version, changed_fields, consent_id, consent_agency, consent_purpose)
             ),
             recipients AS (
                 -- An agency following the citizen and the event type population-wide gets the event once (the citizen
-                -- subscription's purpose wins).
+                -- subscription's purpose wins). A revoked consent goes to its agency alone, followed or not.
                 SELECT DISTINCT ON (b.ordinal, r.agency_code) b.*, r.agency_code, r.purpose
                 FROM batch b
                 JOIN LATERAL (
                     SELECT s.agency_code, s.purpose, 0 AS rank FROM citizen_subscriptions s
-                    WHERE s.citizen_id = b.citizen_id AND (cardinality(s.event_types) = 0 OR b.type = ANY (s.event_types))
+                    WHERE b.consent_agency IS NULL
+                      AND s.citizen_id = b.citizen_id AND (cardinality(s.event_types) = 0 OR b.type = ANY (s.event_types))
                     UNION ALL
-                    SELECT p.agency_code, p.purpose, 1 FROM population_subscriptions p WHERE p.event_type = b.type
+                    SELECT p.agency_code, p.purpose, 1 FROM population_subscriptions p WHERE b.consent_agency IS NULL AND p.event_type = b.type
+                    UNION ALL
+                    SELECT b.consent_agency, b.consent_purpose, 2 WHERE b.consent_agency IS NOT NULL
                 ) r ON true
                 ORDER BY b.ordinal, r.agency_code, r.rank
             ),
             inserted AS (
-                INSERT INTO agency_feed (agency_code, purpose, event_id, citizen_id, sequence, type, occurred_at, record_version, changed_fields)
-                SELECT agency_code, purpose, event_id, citizen_id, sequence, type, occurred_at, record_version, string_to_array(changed_fields, ',')
+                INSERT INTO agency_feed (agency_code, purpose, event_id, citizen_id, sequence, type, occurred_at, record_version, changed_fields, consent_id)
+                SELECT agency_code, purpose, event_id, citizen_id, sequence, type, occurred_at, record_version, string_to_array(changed_fields, ','), consent_id
                 FROM recipients
                 ORDER BY ordinal, agency_code
                 ON CONFLICT (agency_code, event_id) DO NOTHING
@@ -114,7 +119,7 @@ public sealed class PostgresAgencyFeedStore(NpgsqlDataSource dataSource) : IAgen
         // One round trip (every woken long-poll and stream reads here): the retention floor, then the page, which is read
         // only when the cursor is not older than the floor.
         await using var command = dataSource.CreateCommand("""
-            SELECT r.pruned_through, f.feed_position, f.purpose, f.event_id, f.citizen_id, f.sequence, f.type, f.occurred_at, f.record_version, f.changed_fields
+            SELECT r.pruned_through, f.feed_position, f.purpose, f.event_id, f.citizen_id, f.sequence, f.type, f.occurred_at, f.record_version, f.changed_fields, f.consent_id
             FROM feed_retention r
             LEFT JOIN LATERAL (
                 SELECT * FROM agency_feed
@@ -135,11 +140,25 @@ public sealed class PostgresAgencyFeedStore(NpgsqlDataSource dataSource) : IAgen
             prunedThrough = reader.GetInt64(0);
             if (!reader.IsDBNull(1))
             {
-                items.Add(new FeedItem(reader.GetInt64(1), reader.GetString(2), CitizenEventColumns.ReadEvent(reader, 3)));
+                var e = CitizenEventColumns.ReadEvent(reader, 3);
+                if (!reader.IsDBNull(10))
+                {
+                    e = e with { Consent = new ConsentNotice(reader.GetGuid(10), agencyCode, reader.GetString(2)) };
+                }
+
+                items.Add(new FeedItem(reader.GetInt64(1), reader.GetString(2), e));
             }
         }
 
         return after < prunedThrough ? new FeedPage([], prunedThrough) : new FeedPage(items, null);
+    }
+
+    public async Task<long> LatestPositionAsync(CancellationToken cancellationToken)
+    {
+        // Dispatches commit one at a time in position order, so anything fanned out later gets a larger position.
+        await using var command = dataSource.CreateCommand(
+            "SELECT greatest((SELECT max(feed_position) FROM agency_feed), (SELECT pruned_through FROM feed_retention))");
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     public async Task<long> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken)

@@ -97,6 +97,11 @@ public sealed class InMemorySubscriptionStore : ISubscriptionStore
     /// <summary>Every (agency, purpose) that is to receive <paramref name="e"/>; an agency following both ways gets it once.</summary>
     public IReadOnlyList<(string Agency, string Purpose)> RecipientsOf(CitizenEvent e)
     {
+        if (e.Consent is { } consent)
+        {
+            return [(consent.AgencyCode, consent.Purpose)]; // to the consent's agency alone
+        }
+
         lock (_lock)
         {
             var recipients = new Dictionary<string, string>(StringComparer.Ordinal);

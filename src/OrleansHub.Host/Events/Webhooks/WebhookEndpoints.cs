@@ -1,0 +1,220 @@
+using System.Globalization;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using OrleansHub.Abstractions.Citizens;
+using OrleansHub.Grains.Agencies;
+using OrleansHub.Host.Agencies;
+using OrleansHub.Host.Events.Feeds;
+using OrleansHub.Host.Hosting;
+using OrleansHub.Host.Problems;
+using OrleansHub.Host.Security;
+
+namespace OrleansHub.Host.Events.Webhooks;
+
+/// <summary>Register a webhook; <c>after</c> (a feed cursor) says where delivery starts, by default the feed's current end.</summary>
+public sealed record WebhookRequest(string Url, string? After = null);
+
+/// <summary>Deliver again from a feed cursor.</summary>
+public sealed record WebhookReplayRequest(string? After);
+
+/// <summary>An agency's webhook. <see cref="Secret"/> is shown once, in the answer that created it.</summary>
+public sealed record WebhookResponse(
+    string Url, string Status, string DeliveredThrough, int Attempts, string? LastError, DateTimeOffset? NextAttemptAt, DateTimeOffset? FailingSince,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Secret = null)
+{
+    public static WebhookResponse From(WebhookEndpoint e, bool withSecret = false) => new(
+        e.Url, e.Status.ToString().ToLowerInvariant(), e.DeliveredThrough.ToString(CultureInfo.InvariantCulture), e.Attempts, e.LastError,
+        e.NextAttemptAt, e.FailingSince, withSecret ? e.Secret : null);
+}
+
+/// <summary>
+/// The agency's webhook: its feed pushed to its own server, signed per Standard Webhooks, with retries and replay. The
+/// body of each delivery has the shape of a <c>GET /v1/feed</c> page.
+/// </summary>
+public static class WebhookEndpoints
+{
+    public static WebApplicationBuilder AddWebhooks(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<WebhookOptions>()
+            .Configure<IHostEnvironment>((options, environment) =>
+            {
+                // A developer's receiver runs on their own machine; production rules apply everywhere else.
+                if (environment.IsDevelopment())
+                {
+                    (options.RequireHttps, options.AllowPrivateNetworks) = (false, true);
+                }
+            })
+            .BindConfiguration(WebhookOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddHttpClient<WebhookSender>(WebhookSender.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(services =>
+            {
+                var allowPrivate = services.GetRequiredService<IOptions<WebhookOptions>>().Value.AllowPrivateNetworks;
+                return new SocketsHttpHandler
+                {
+                    ConnectCallback = (context, cancellationToken) => WebhookTargets.ConnectAsync(context.DnsEndPoint, allowPrivate, cancellationToken),
+                    AllowAutoRedirect = false,
+                    UseCookies = false,
+                    ConnectTimeout = TimeSpan.FromSeconds(5),
+                    MaxResponseHeadersLength = 64, // KiB
+                    MaxResponseDrainSize = 64 * 1024,
+                    PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                };
+            })
+            .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan) // the sender applies its own per attempt
+            .RemoveAllLoggers();
+        builder.Services.AddSingleton<WebhookNudges>();
+        if (builder.Configuration.GetStorageMode() == StorageMode.Postgres)
+        {
+            builder.Services.AddSingleton<IWebhookStore, PostgresWebhookStore>();
+        }
+        else
+        {
+            builder.Services.AddSingleton<IWebhookStore, InMemoryWebhookStore>();
+        }
+
+        builder.Services.AddHostedService<WebhookSweep>();
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapWebhooksApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1/webhook").WithTags("Webhooks").RequireAuthorization(Roles.AgencyPolicy);
+        group.MapPut("", Register)
+            .WithName("RegisterWebhook")
+            .WithSummary("Pushes the agency's feed to its own https endpoint")
+            .WithDescription("Each delivery is a `POST` of a feed page (`{events, next}`, at most 100 events, in feed order) signed per Standard Webhooks "
+                + "(`webhook-id`, `webhook-timestamp`, `webhook-signature` with the `whsec_` secret, shown only in the answer that creates the webhook). "
+                + "A 2xx answer within 10 s is delivery; anything else is retried with exponential backoff and jitter for up to "
+                + "`Hub:Webhooks:RetryFor` (24 h), then the webhook is `failing` and events wait in the feed for a replay. Delivery starts after "
+                + "`after` (default: the feed's current end); registering again changes the URL and keeps the cursor and secret unless `after` is given. "
+                + "The URL must be https and resolve only to public addresses (loopback, private and link-local ranges are refused).")
+            .WithRequestExample(new WebhookRequest("https://hooks.agency.example/orleanshub"))
+            .ProducesProblems(400, 401, 403, 410, 413, 415, 503);
+        group.MapGet("", Get)
+            .WithName("GetWebhook").WithSummary("Shows the agency's webhook and how delivery stands (never the secret)")
+            .ProducesProblems(401, 403, 404, 503);
+        group.MapPost("/replay", Replay)
+            .WithName("ReplayWebhook")
+            .WithSummary("Delivers again from a feed cursor")
+            .WithDescription("From any cursor the feed still keeps (older: `410 cursor-expired`); clears a `failing` state.")
+            .WithRequestExample(new WebhookReplayRequest("0"))
+            .ProducesProblems(400, 401, 403, 404, 410, 413, 415, 503);
+        group.MapDelete("", Remove)
+            .WithName("RemoveWebhook").WithSummary("Stops pushing the feed (it can still be pulled)")
+            .ProducesProblems(401, 403, 404, 503);
+        return app;
+    }
+
+    private static async Task<Results<Created<WebhookResponse>, Ok<WebhookResponse>, ProblemHttpResult>> Register(
+        WebhookRequest body, HttpContext http, AgencyDirectory agencies, IAgencyFeedStore feeds, IGrainFactory grains, IOptions<WebhookOptions> options)
+    {
+        if (await http.CallingAgencyAsync(agencies) is not { } agency)
+        {
+            return HubProblems.Of(ProblemTypes.Unauthenticated);
+        }
+
+        var errors = new List<FieldError>();
+        if (WebhookTargets.Refusal(body.Url, options.Value) is { } refusal)
+        {
+            errors.Add(new("url", refusal));
+        }
+
+        var after = body.After is null ? (long?)null : FeedEndpoints.ParseCursor(body.After, "after", errors);
+        if (errors.Count > 0)
+        {
+            return HubProblems.Validation(errors);
+        }
+
+        if (!agency.IsActive)
+        {
+            return HubProblems.Of(ProblemTypes.AgencySuspended);
+        }
+
+        var latest = await feeds.LatestPositionAsync(http.RequestAborted);
+        if (after is { } from && await CursorProblemAsync(agency.Code, from, latest, feeds, http.RequestAborted) is { } problem)
+        {
+            return problem;
+        }
+
+        var registration = await grains.GetGrain<IWebhookDeliveryGrain>(agency.Code).RegisterAsync(body.Url, after ?? latest, keepCursor: after is null);
+        var response = WebhookResponse.From(registration.Endpoint, withSecret: registration.Created);
+        return registration.Created ? TypedResults.Created("/v1/webhook", response) : TypedResults.Ok(response);
+    }
+
+    private static async Task<Results<Ok<WebhookResponse>, ProblemHttpResult>> Get(HttpContext http, AgencyDirectory agencies, IGrainFactory grains)
+    {
+        if (await http.CallingAgencyAsync(agencies) is not { } agency)
+        {
+            return HubProblems.Of(ProblemTypes.Unauthenticated);
+        }
+
+        return await grains.GetGrain<IWebhookDeliveryGrain>(agency.Code).GetAsync() is { } endpoint
+            ? TypedResults.Ok(WebhookResponse.From(endpoint))
+            : NoWebhook();
+    }
+
+    private static async Task<Results<Accepted<WebhookResponse>, ProblemHttpResult>> Replay(
+        WebhookReplayRequest body, HttpContext http, AgencyDirectory agencies, IAgencyFeedStore feeds, IGrainFactory grains)
+    {
+        if (await http.CallingAgencyAsync(agencies) is not { } agency)
+        {
+            return HubProblems.Of(ProblemTypes.Unauthenticated);
+        }
+
+        var errors = new List<FieldError>();
+        var after = body.After is null
+            ? Missing(errors)
+            : FeedEndpoints.ParseCursor(body.After, "after", errors);
+        if (errors.Count > 0)
+        {
+            return HubProblems.Validation(errors);
+        }
+
+        if (!agency.IsActive)
+        {
+            return HubProblems.Of(ProblemTypes.AgencySuspended);
+        }
+
+        var latest = await feeds.LatestPositionAsync(http.RequestAborted);
+        if (await CursorProblemAsync(agency.Code, after, latest, feeds, http.RequestAborted) is { } problem)
+        {
+            return problem;
+        }
+
+        var grain = grains.GetGrain<IWebhookDeliveryGrain>(agency.Code);
+        return await grain.ReplayAsync(after) && await grain.GetAsync() is { } endpoint
+            ? TypedResults.Accepted("/v1/webhook", WebhookResponse.From(endpoint))
+            : NoWebhook();
+
+        static long Missing(List<FieldError> errors)
+        {
+            errors.Add(new("after", "after is required: the feed cursor to deliver again from (`0`: the oldest kept)."));
+            return 0;
+        }
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> Remove(HttpContext http, AgencyDirectory agencies, IGrainFactory grains)
+    {
+        if (await http.CallingAgencyAsync(agencies) is not { } agency)
+        {
+            return HubProblems.Of(ProblemTypes.Unauthenticated);
+        }
+
+        return await grains.GetGrain<IWebhookDeliveryGrain>(agency.Code).RemoveAsync() ? TypedResults.NoContent() : NoWebhook();
+    }
+
+    /// <summary>A cursor past the feed's end would skip events still to come; one older than retention has lost some.</summary>
+    private static async Task<ProblemHttpResult?> CursorProblemAsync(string agencyCode, long cursor, long latest, IAgencyFeedStore feeds, CancellationToken cancellationToken)
+    {
+        if (cursor > latest)
+        {
+            return HubProblems.Validation("after", $"after is past the end of the feed (the latest cursor is {latest}).");
+        }
+
+        var page = await feeds.ReadAsync(agencyCode, cursor, 1, cancellationToken);
+        return page.Expired ? FeedEndpoints.Expired(page.OldestAvailable!.Value) : null;
+    }
+
+    private static ProblemHttpResult NoWebhook() => HubProblems.Of(ProblemTypes.NotFound, "The agency has no webhook.");
+}

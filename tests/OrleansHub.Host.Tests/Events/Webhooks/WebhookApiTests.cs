@@ -1,0 +1,194 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using OrleansHub.Host.Tests.Embedded;
+using OrleansHub.Host.Tests.Infrastructure;
+using OrleansHub.Host.Tests.Lookups;
+using StandardWebhooks.Diagnostics;
+
+namespace OrleansHub.Host.Tests.Events.Webhooks;
+
+/// <summary>The embedded hub with development webhook rules (a loopback receiver) and retries fast enough to test.</summary>
+public sealed class FastRetryHubFactory : EmbeddedHubFactory
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("Hub:Webhooks:InitialRetryDelay", "00:00:00.050");
+        builder.UseSetting("Hub:Webhooks:MaxRetryDelay", "00:00:00.200");
+        builder.UseSetting("Hub:Webhooks:RetryFor", "00:00:01.5");
+        builder.UseSetting("Hub:Webhooks:SweepInterval", "00:00:00.500");
+    }
+}
+
+/// <summary>
+/// Webhooks over real HTTP: the embedded hub posts to a receiver on its own Kestrel. The tests share one hub and take turns
+/// with the demo agency GDT's webhook (xunit runs a class's tests one at a time).
+/// </summary>
+public sealed class WebhookApiTests(FastRetryHubFactory factory) : IClassFixture<FastRetryHubFactory>
+{
+    private readonly HttpClient _operator = factory.CreateOperatorClient();
+    private readonly HttpClient _tax = factory.Agency("GDT");
+
+    private async Task<string> FollowedCitizenAsync()
+    {
+        var citizen = await factory.NewCitizenAsync();
+        Assert.Equal(HttpStatusCode.Created, (await _tax.PutAsJsonAsync($"/v1/subscriptions/citizens/{citizen}", new { purpose = "tax-registration" })).StatusCode);
+        return citizen;
+    }
+
+    private Task<HttpResponseMessage> MoveAsync(string citizen, int house) =>
+        _operator.PatchCitizenAsync(citizen, new { permanentResidence = $"Số {house} phố Huế, Hà Nội" });
+
+    /// <summary>Points GDT's webhook at <paramref name="receiver"/> from the feed's end; returns the secret (registering it first if need be).</summary>
+    private async Task<string> RegisterAsync(WebhookReceiver receiver)
+    {
+        await _tax.DeleteAsync("/v1/webhook");
+        var response = await _tax.PutAsJsonAsync("/v1/webhook", new { url = receiver.Url });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var body = await response.ReadJsonAsync();
+        Assert.Equal("active", body.GetProperty("status").GetString());
+        return body.GetProperty("secret").GetString()!;
+    }
+
+    private async Task<JsonElement> StatusAsync() => await (await _tax.GetAsync("/v1/webhook")).ReadJsonAsync();
+
+    [Fact]
+    public async Task Webhook_ChangeToAFollowedCitizen_IsPostedSignedPerStandardWebhooks()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var secret = await RegisterAsync(receiver);
+        Assert.StartsWith("whsec_", secret, StringComparison.Ordinal);
+        var citizen = await FollowedCitizenAsync();
+
+        Assert.Equal(HttpStatusCode.OK, (await MoveAsync(citizen, 9)).StatusCode);
+
+        Assert.True(await receiver.WaitForAsync(r => r.Events().Any(e => e.GetProperty("subject").GetString() == citizen)));
+        var message = receiver.Received.First(m => m.Events.Any(e => e.GetProperty("subject").GetString() == citizen));
+        message.Verify(secret); // the independent implementation accepts it...
+        Assert.Throws<WebhookVerificationException>(() => message.Verify(secret, message.Body.Replace(citizen, TestIds.NewCitizen(), StringComparison.Ordinal)));
+        Assert.Throws<WebhookVerificationException>(() => message.Verify("whsec_" + Convert.ToBase64String(new byte[32])));
+        var e = message.Events.Single(x => x.GetProperty("subject").GetString() == citizen);
+        Assert.Equal("vn.orleanshub.citizen.residence-changed.v1", e.GetProperty("type").GetString());
+        Assert.DoesNotContain("phố Huế", message.Body, StringComparison.Ordinal); // names the field, never the value
+
+        var status = await StatusAsync();
+        Assert.Equal(message.Json.GetProperty("next").GetString(), status.GetProperty("deliveredThrough").GetString());
+        Assert.False(status.TryGetProperty("secret", out _));
+    }
+
+    [Fact]
+    public async Task Webhook_EndpointFailsTwice_IsRetriedWithTheSameMessageIdUntilDelivered()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        receiver.Answer = n => n <= 2 ? HttpStatusCode.ServiceUnavailable : HttpStatusCode.OK;
+        var secret = await RegisterAsync(receiver);
+        var citizen = await FollowedCitizenAsync();
+
+        Assert.Equal(HttpStatusCode.OK, (await MoveAsync(citizen, 10)).StatusCode);
+
+        Assert.True(await receiver.WaitForAsync(r => r.Received.Count >= 3));
+        var attempts = receiver.Received.ToList();
+        Assert.Single(attempts.Select(a => a.Id).Distinct());
+        Assert.All(attempts, a => a.Verify(secret));
+        Assert.True(await WaitForStatusAsync(s => s.GetProperty("status").GetString() == "active" && s.GetProperty("attempts").GetInt32() == 0));
+    }
+
+    [Fact]
+    public async Task Webhook_EndpointKeepsFailing_IsMarkedFailing_ThenReplayDeliversEveryEventInOrder()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        receiver.Answer = _ => HttpStatusCode.InternalServerError;
+        await RegisterAsync(receiver);
+        var from = (await StatusAsync()).GetProperty("deliveredThrough").GetString()!;
+        var citizen = await FollowedCitizenAsync();
+        for (var house = 1; house <= 3; house++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await MoveAsync(citizen, house)).StatusCode);
+        }
+
+        Assert.True(await WaitForStatusAsync(s => s.GetProperty("status").GetString() == "failing"));
+        var failing = await StatusAsync();
+        Assert.Equal("HTTP 500", failing.GetProperty("lastError").GetString());
+        Assert.True(failing.GetProperty("attempts").GetInt32() > 2);
+        var triedBeforeReplay = receiver.Received.Count;
+        await Task.Delay(600);
+        Assert.Equal(triedBeforeReplay, receiver.Received.Count); // failing: no more attempts until the agency acts
+
+        receiver.Answer = _ => HttpStatusCode.NoContent;
+        Assert.Equal(HttpStatusCode.Accepted, (await _tax.PostAsJsonAsync("/v1/webhook/replay", new { after = from })).StatusCode);
+
+        Assert.True(await receiver.WaitForAsync(r => r.Received.Skip(triedBeforeReplay).SelectMany(m => m.Events)
+            .Count(e => e.GetProperty("subject").GetString() == citizen) >= 3));
+        var replayed = receiver.Received.Skip(triedBeforeReplay).SelectMany(m => m.Events)
+            .Where(e => e.GetProperty("subject").GetString() == citizen).Select(e => long.Parse(e.GetProperty("sequence").GetString()!, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(replayed.Order(), replayed);
+        Assert.Equal(3, replayed.Distinct().Count());
+        Assert.True(await WaitForStatusAsync(s => s.GetProperty("status").GetString() == "active"));
+    }
+
+    [Fact]
+    public async Task Webhook_SecretIsShownOnlyWhenCreated_AndRegisteringAgainKeepsIt()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var secret = await RegisterAsync(receiver);
+        var again = await _tax.PutAsJsonAsync("/v1/webhook", new { url = receiver.Url + "?v=2" });
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        var body = await again.ReadJsonAsync();
+        Assert.False(body.TryGetProperty("secret", out _));
+        Assert.EndsWith("?v=2", body.GetProperty("url").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, await (await _tax.GetAsync("/v1/webhook")).Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var citizen = await FollowedCitizenAsync();
+        Assert.Equal(HttpStatusCode.OK, (await MoveAsync(citizen, 4)).StatusCode);
+        Assert.True(await receiver.WaitForAsync(r => r.Events().Any(e => e.GetProperty("subject").GetString() == citizen)));
+        receiver.Received.Last().Verify(secret);
+    }
+
+    [Theory]
+    [InlineData("""{"after":"-1"}""", "after")]
+    [InlineData("""{"after":"99999999999"}""", "after")]
+    [InlineData("""{"after":null}""", "after")]
+    public async Task Replay_BadCursor_IsValidationFailed(string json, string field)
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await RegisterAsync(receiver);
+        var response = await _tax.PostAsync("/v1/webhook/replay", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, "validation-failed");
+        Assert.Contains(problem.GetProperty("errors").EnumerateArray(), e => e.GetProperty("field").GetString() == field);
+    }
+
+    [Fact]
+    public async Task Replay_WithoutACursor_IsMalformed()
+    {
+        var response = await _tax.PostAsync("/v1/webhook/replay", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
+        await response.AssertProblemAsync(HttpStatusCode.BadRequest, "malformed-request");
+    }
+
+    [Fact]
+    public async Task Webhook_NoneRegistered_GetReplayAndDeleteAreNotFound()
+    {
+        var pensions = factory.Agency("VSS");
+        await (await pensions.GetAsync("/v1/webhook")).AssertProblemAsync(HttpStatusCode.NotFound, "not-found");
+        await (await pensions.PostAsJsonAsync("/v1/webhook/replay", new { after = "0" })).AssertProblemAsync(HttpStatusCode.NotFound, "not-found");
+        await (await pensions.DeleteAsync("/v1/webhook")).AssertProblemAsync(HttpStatusCode.NotFound, "not-found");
+        await (await factory.CreateClient().GetAsync("/v1/webhook")).AssertProblemAsync(HttpStatusCode.Unauthorized, "unauthenticated");
+    }
+
+    private async Task<bool> WaitForStatusAsync(Func<JsonElement, bool> done)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (done(await StatusAsync()))
+            {
+                return true;
+            }
+
+            await Task.Delay(50);
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,95 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting;
+using OrleansHub.Host.Events.Webhooks;
+using OrleansHub.Host.Tests.Embedded;
+using OrleansHub.Host.Tests.Lookups;
+
+namespace OrleansHub.Host.Tests.Events.Webhooks;
+
+/// <summary>The embedded hub with the production webhook rules: https only, public addresses only.</summary>
+public sealed class ProductionWebhookRulesHubFactory : EmbeddedHubFactory
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("Hub:Webhooks:RequireHttps", "true");
+        builder.UseSetting("Hub:Webhooks:AllowPrivateNetworks", "false");
+    }
+}
+
+/// <summary>The hub must not be usable to reach internal networks: refused URLs, and the connect-time address check.</summary>
+public sealed class WebhookTargetTests(ProductionWebhookRulesHubFactory factory) : IClassFixture<ProductionWebhookRulesHubFactory>
+{
+    [Theory]
+    [InlineData("http://hooks.agency.example/x")]          // not https
+    [InlineData("https://127.0.0.1/x")]                    // loopback
+    [InlineData("https://10.1.2.3/x")]                     // private
+    [InlineData("https://172.20.0.5/x")]
+    [InlineData("https://192.168.1.1/x")]
+    [InlineData("https://169.254.169.254/latest/meta-data")] // cloud metadata, link-local
+    [InlineData("https://100.64.0.1/x")]                   // carrier-grade NAT
+    [InlineData("https://0.0.0.0/x")]
+    [InlineData("https://[::1]/x")]
+    [InlineData("https://[::ffff:127.0.0.1]/x")]           // IPv4-mapped loopback
+    [InlineData("https://[fd00::1]/x")]                    // unique local
+    [InlineData("https://[fe80::1]/x")]
+    [InlineData("https://localhost/x")]
+    [InlineData("https://api.localhost/x")]
+    [InlineData("https://intranet/x")]                     // single label
+    [InlineData("https://db.internal/x")]
+    [InlineData("https://user:secret@hooks.agency.example/x")]
+    [InlineData("ftp://hooks.agency.example/x")]
+    [InlineData("hooks.agency.example/x")]
+    [InlineData("")]
+    public async Task Register_UrlOutsideTheRules_IsRefusedNamingTheUrl(string url)
+    {
+        var response = await factory.Agency("GDT").PutAsJsonAsync("/v1/webhook", new { url });
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, "validation-failed");
+        Assert.Contains(problem.GetProperty("errors").EnumerateArray(), e => e.GetProperty("field").GetString() == "url");
+    }
+
+    [Fact]
+    public async Task Register_PublicHttpsUrl_IsAccepted()
+    {
+        var response = await factory.Agency("VSS").PutAsJsonAsync("/v1/webhook", new { url = "https://hooks.bhxh.example.vn/orleanshub" });
+        Assert.True(response.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK, response.StatusCode.ToString());
+    }
+
+    [Theory]
+    [InlineData("8.8.8.8", true)]
+    [InlineData("203.162.4.191", true)]
+    [InlineData("2001:4860:4860::8888", true)]
+    [InlineData("127.0.0.1", false)]
+    [InlineData("10.0.0.1", false)]
+    [InlineData("172.31.255.255", false)]
+    [InlineData("172.32.0.1", true)]
+    [InlineData("192.168.0.1", false)]
+    [InlineData("169.254.169.254", false)]
+    [InlineData("100.127.255.255", false)]
+    [InlineData("224.0.0.1", false)]
+    [InlineData("255.255.255.255", false)]
+    [InlineData("::1", false)]
+    [InlineData("::", false)]
+    [InlineData("::ffff:10.0.0.1", false)]
+    [InlineData("::ffff:8.8.8.8", true)]
+    [InlineData("64:ff9b::7f00:1", false)]   // NAT64 of 127.0.0.1
+    [InlineData("2002:7f00:1::", false)]     // 6to4 of 127.0.0.1
+    [InlineData("fc00::1", false)]
+    [InlineData("fe80::1", false)]
+    [InlineData("ff02::1", false)]
+    public void IsPublic_ClassifiesAddresses(string address, bool expected) =>
+        Assert.Equal(expected, WebhookTargets.IsPublic(IPAddress.Parse(address)));
+
+    [Fact]
+    public async Task Connect_NameResolvingToLoopback_IsRefusedEvenThoughTheUrlLookedPublic()
+    {
+        // The URL check cannot know what a name will resolve to at delivery (DNS rebinding); the connect check does.
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var port = new Uri(receiver.Url).Port;
+        await Assert.ThrowsAsync<WebhookTargetRefusedException>(async () =>
+            await WebhookTargets.ConnectAsync(new DnsEndPoint("localhost", port), allowPrivateNetworks: false, CancellationToken.None));
+        await using var allowed = await WebhookTargets.ConnectAsync(new DnsEndPoint("localhost", port), allowPrivateNetworks: true, CancellationToken.None);
+        Assert.Empty(receiver.Received);
+    }
+}

@@ -5,17 +5,20 @@
 #     the ACTIVE citizens the run changes are created (the first ACTIVE followed IDs, so every follower has some).
 #   (1) An open-loop writer changes the active citizens at RATE changes/s for DURATION s through all three silos (every
 #     NAME_EVERY-th change a name correction, which also goes to the population subscribers; the rest residence changes).
-#     Every agency has a receiver: even-numbered ones keep an SSE stream open, odd ones long-poll. Printed: the latency from
-#     each change's acknowledgement (its PATCH answer reaching the writer) to each receipt, per channel, p50/p90/p99/max;
+#     Every agency has a receiver: a third keep an SSE stream open, a third long-poll, a third have a webhook pointing at
+#     the tool, which checks every delivery's Standard Webhooks signature (WEBHOOKS=0: half stream, half long-poll).
+#     Printed: the latency from each change's acknowledgement (its PATCH answer reaching the writer) to each receipt, per
+#     channel, p50/p90/p99/max;
 #     events lost (acknowledged, never received) and events out of per-citizen sequence order.
-#   (2) The same again while silo 3 is killed with SIGKILL halfway through and one stream receiver (agency PB0004, on
-#     silo 2) is stopped for PAUSE_FOR s: still nothing lost, and how long that receiver took to catch up once back.
+#   (2) The same again while silo 3 is killed with SIGKILL halfway through and one receiver (agency PB0004, on silo 2;
+#     long-poll with webhooks on, else stream) is stopped for PAUSE_FOR s: still nothing lost, and how long that receiver took to catch up once back.
 # Figures go to bench/results/propagation-<date>.md. The machine is shared: one run is one sample.
 #
 #   bench/propagation/run.sh
 #
 # Environment: AGENCIES (1000), POPULATION (10), FOLLOWED (1000, i.e. 1,000,000 citizens followed), ACTIVE (20000),
-#   RATE (2000), DURATION (60), NAME_EVERY (10), PAUSE_FOR (30), CRASH (1; 0 skips run (2)), CONCURRENCY (128), SETUP_CONCURRENCY (64), LABEL (a name
+#   RATE (2000), DURATION (60), NAME_EVERY (10), PAUSE_FOR (30), CRASH (1; 0 skips run (2)),
+#   WEBHOOKS (1), WEBHOOK_PORT (5480), CONCURRENCY (128), SETUP_CONCURRENCY (64), LABEL (a name
 #   for the results file), HUB_RUN_DIR, HUB_PG_PORT, HUB_PORT_OFFSET (defaults below); Hub__Feeds__* pass through to the silos.
 set -euo pipefail
 
@@ -32,11 +35,15 @@ CONCURRENCY="${CONCURRENCY:-128}"
 SETUP_CONCURRENCY="${SETUP_CONCURRENCY:-64}"
 LABEL="${LABEL:-}"
 CRASH="${CRASH:-1}"
+WEBHOOKS="${WEBHOOKS:-1}"
+WEBHOOK_PORT="${WEBHOOK_PORT:-5480}"
 export HUB_RUN_DIR="${HUB_RUN_DIR:-/tmp/orleanshub-bench-propagation}"
 export HUB_PG_PORT="${HUB_PG_PORT:-55330}"
 export HUB_PORT_OFFSET="${HUB_PORT_OFFSET:-300}"
 # 1,000+ open streams and long-polls re-read their feeds on three silos: more server connections than the default 200.
 export HUB_PG_MAX_CONNECTIONS="${HUB_PG_MAX_CONNECTIONS:-400}"
+# The webhook receiver is this machine's loopback: allowed only when the silos are told so (they run as Production).
+export Hub__Webhooks__AllowPrivateNetworks=true Hub__Webhooks__RequireHttps=false
 export HUB_OPERATOR_KEY="bench-operator-key-$RANDOM$RANDOM"
 TOOL="$REPO/bench/propagation/Tool/bin/Release/net10.0/propagation-bench.dll"
 STATE="$HUB_RUN_DIR/state.json"
@@ -85,7 +92,8 @@ breakdown() {
 
 run_tool() { # extra args...
   dotnet "$TOOL" run --urls "$URLS" --operator-key "$HUB_OPERATOR_KEY" --state "$STATE" --cursors "$CURSORS" --rate "$RATE" \
-    --duration "$DURATION" --name-every "$NAME_EVERY" --concurrency "$CONCURRENCY" "$@"
+    --duration "$DURATION" --name-every "$NAME_EVERY" --concurrency "$CONCURRENCY" \
+    $([[ "$WEBHOOKS" == 1 ]] && echo "--webhook-port $WEBHOOK_PORT") "$@"
 }
 
 log "(1) $RATE changes/s for $DURATION s"
@@ -113,7 +121,7 @@ cat >"$RESULT" <<MD
 # Change-propagation benchmark, $(date -u +"%Y-%m-%d %H:%M") UTC
 
 \`bench/propagation/run.sh\` (AGENCIES=$AGENCIES POPULATION=$POPULATION FOLLOWED=$FOLLOWED ACTIVE=$ACTIVE RATE=$RATE DURATION=$DURATION
-NAME_EVERY=$NAME_EVERY PAUSE_FOR=$PAUSE_FOR CONCURRENCY=$CONCURRENCY$(env | grep '^Hub__Feeds__' | sed 's/^/ /' | tr '\n' ' ')), git $(git -C "$REPO" rev-parse --short HEAD)${HUB_HOST_DLL:+, host $HUB_HOST_DLL},
+NAME_EVERY=$NAME_EVERY PAUSE_FOR=$PAUSE_FOR CONCURRENCY=$CONCURRENCY WEBHOOKS=$WEBHOOKS$(env | grep '^Hub__Feeds__' | sed 's/^/ /' | tr '\n' ' ')), git $(git -C "$REPO" rev-parse --short HEAD)${HUB_HOST_DLL:+, host $HUB_HOST_DLL},
 three silos from \`deploy/cluster.sh\` on one private PostgreSQL, all on this $(nproc)-core machine shared with other engineers.
 
 Setup: \`$SETUP\`

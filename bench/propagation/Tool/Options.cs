@@ -23,6 +23,7 @@ internal sealed class Options
     public double PauseAt { get; private init; }
     public double PauseFor { get; private init; }
     public long FirstChange { get; private init; }
+    public int WebhookPort { get; private init; }
     public string? Cursors { get; private init; }
 
     public static Options Parse(string[] args)
@@ -60,6 +61,7 @@ internal sealed class Options
             PauseAt = Number("pause-at", 0),
             PauseFor = Number("pause-for", 0),
             FirstChange = (long)Number("first-change", 0),
+            WebhookPort = (int)Number("webhook-port", 0),
             Cursors = values.GetValueOrDefault("cursors"),
         };
     }

@@ -26,7 +26,12 @@ internal sealed class Run(Options o, State state)
 
     private string Code(int agency) => agency < state.Agencies ? Names.Follower(agency) : Names.Population(agency - state.Agencies);
 
-    private static bool UsesStream(int agency) => agency % 2 == 0;
+    // With a webhook receiver, a third of the agencies each: stream, pull, webhook; without, half stream and half pull.
+    private string Channel(int agency) => o.WebhookPort > 0
+        ? (agency % 3) switch { 0 => "stream", 1 => "pull", _ => "webhook" }
+        : agency % 2 == 0 ? "stream" : "pull";
+
+    private readonly Dictionary<int, Dictionary<long, long>> _webhookSequences = [];
 
     public async Task<string> RunAsync()
     {
@@ -42,7 +47,9 @@ internal sealed class Run(Options o, State state)
         using var receiveHttp = Http.Client(AgencyCount + 16);
         using var writeHttp = Http.Client(o.Concurrency);
         using var stop = new CancellationTokenSource();
-        var receivers = Enumerable.Range(0, AgencyCount).Select(a => Task.Run(() => ReceiveAsync(receiveHttp, a, stop.Token))).ToList();
+        using var webhooks = o.WebhookPort > 0 ? await StartWebhooksAsync(writeHttp, stop.Token) : null;
+        var receivers = Enumerable.Range(0, AgencyCount).Where(a => Channel(a) != "webhook")
+            .Select(a => Task.Run(() => ReceiveAsync(receiveHttp, a, stop.Token))).ToList();
         Console.Error.WriteLine($"run: {AgencyCount} receivers started; settling {o.Settle} s");
         await Task.Delay(TimeSpan.FromSeconds(o.Settle));
 
@@ -67,7 +74,41 @@ internal sealed class Run(Options o, State state)
             await File.WriteAllTextAsync(o.Cursors, JsonSerializer.Serialize(_cursors));
         }
 
-        return Report(writeSeconds, drainSeconds);
+        return Report(writeSeconds, drainSeconds, webhooks);
+    }
+
+    /// <summary>Registers a fresh webhook (and so a secret) for every webhook agency, pointing at this tool's listener.</summary>
+    private async Task<WebhookReceiver> StartWebhooksAsync(HttpClient http, CancellationToken stop)
+    {
+        var codes = Enumerable.Range(0, AgencyCount).Where(a => Channel(a) == "webhook").ToDictionary(Code, a => a, StringComparer.Ordinal);
+        var receiver = new WebhookReceiver(o.WebhookPort, code => codes[code], (agency, e, now) =>
+        {
+            if (!_webhookSequences.TryGetValue(agency, out var sequences))
+            {
+                _webhookSequences[agency] = sequences = [];
+            }
+
+            Received(agency, e, now, sequences);
+        });
+        receiver.Start(stop);
+        await Parallel.ForEachAsync(codes, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (x, ct) =>
+        {
+            var url = o.Urls[x.Value % o.Urls.Count];
+            var key = state.Keys[x.Key];
+            try
+            {
+                await Http.SendAsync(http, HttpMethod.Delete, $"{url}/v1/webhook", key, null, ct);
+            }
+            catch (InvalidOperationException)
+            {
+                // 404: none registered yet.
+            }
+
+            var created = await Http.SendAsync(http, HttpMethod.Put, $"{url}/v1/webhook", key, new { url = receiver.Prefix + x.Key }, ct);
+            receiver.AddSecret(x.Key, JsonDocument.Parse(created).RootElement.GetProperty("secret").GetString()!);
+        });
+        Console.Error.WriteLine($"run: {codes.Count} webhooks registered at {receiver.Prefix}");
+        return receiver;
     }
 
     private async Task WriteAsync(HttpClient http)
@@ -180,7 +221,7 @@ internal sealed class Run(Options o, State state)
 
             try
             {
-                if (UsesStream(agency))
+                if (Channel(agency) == "stream")
                 {
                     await StreamAsync(http, agency, key, silo, () => cursor, c => cursor = _cursors[agency] = c, lastSequence, session.Token);
                 }
@@ -309,10 +350,10 @@ internal sealed class Run(Options o, State state)
         [.. _acks.SelectMany(a => Recipients(a.Key.Citizen, a.Value.Name).Select(r => (r, a.Key.Citizen, a.Key.Version)))
             .Where(x => !_receipts.ContainsKey(x))];
 
-    private string Report(double writeSeconds, double drainSeconds)
+    private string Report(double writeSeconds, double drainSeconds, WebhookReceiver? webhooks)
     {
-        var fromAck = new Dictionary<string, List<double>> { ["stream"] = [], ["pull"] = [] };
-        var fromSend = new Dictionary<string, List<double>> { ["stream"] = [], ["pull"] = [] };
+        var fromAck = new Dictionary<string, List<double>> { ["stream"] = [], ["pull"] = [], ["webhook"] = [] };
+        var fromSend = new Dictionary<string, List<double>> { ["stream"] = [], ["pull"] = [], ["webhook"] = [] };
         var writeLatency = new List<double>();
         long expected = 0, lost = 0, beforeAck = 0;
         var resumed = Interlocked.Read(ref _resumedAt);
@@ -339,7 +380,7 @@ internal sealed class Run(Options o, State state)
                     continue;
                 }
 
-                var channel = UsesStream(agency) ? "stream" : "pull";
+                var channel = Channel(agency);
                 if (at < ack.Acked)
                 {
                     beforeAck++;   // the event outran the acknowledgement's trip back to the writer
@@ -359,16 +400,21 @@ internal sealed class Run(Options o, State state)
         var sb = new StringBuilder();
         sb.AppendLine(CultureInfo.InvariantCulture, $"changes_offered={(long)(o.Rate * o.Duration)} acknowledged={_acks.Count} write_failures={_writeFailures} retried_no_change={_noChange} late_starts={_lateStarts} write_seconds={writeSeconds:F1} achieved_rps={_acks.Count / writeSeconds:F0}");
         sb.AppendLine(CultureInfo.InvariantCulture, $"write_ms {Percentiles(writeLatency)}");
-        foreach (var channel in new[] { "stream", "pull" })
+        foreach (var channel in webhooks is null ? new[] { "stream", "pull" } : ["stream", "pull", "webhook"])
         {
             sb.AppendLine(CultureInfo.InvariantCulture, $"{channel}_from_ack_ms {Percentiles(fromAck[channel])}");
             sb.AppendLine(CultureInfo.InvariantCulture, $"{channel}_from_send_ms {Percentiles(fromSend[channel])}");
         }
 
         sb.AppendLine(CultureInfo.InvariantCulture, $"expected_deliveries={expected} lost={lost} out_of_order={_outOfOrder} duplicates={_duplicates} received_before_ack={beforeAck} received_without_ack={unmatched} reconnects={_reconnects} drain_seconds={drainSeconds:F1}");
+        if (webhooks is not null)
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture, $"webhook_deliveries={webhooks.Deliveries} webhook_bad_signatures={webhooks.BadSignatures}");
+        }
+
         if (o.PauseFor > 0)
         {
-            sb.AppendLine(CultureInfo.InvariantCulture, $"paused_receiver={Code(o.PauseAgency)} channel={(UsesStream(o.PauseAgency) ? "stream" : "pull")} paused_s={Ms(resumed - Interlocked.Read(ref _pausedAt)) / 1000:F1} caught_up_ms_after_resume={catchUp:F0}");
+            sb.AppendLine(CultureInfo.InvariantCulture, $"paused_receiver={Code(o.PauseAgency)} channel={Channel(o.PauseAgency)} paused_s={Ms(resumed - Interlocked.Read(ref _pausedAt)) / 1000:F1} caught_up_ms_after_resume={catchUp:F0}");
         }
 
         return sb.ToString().TrimEnd();

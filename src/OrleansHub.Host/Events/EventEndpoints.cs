@@ -54,16 +54,20 @@ public static class EventEndpoints
 
     public static WebApplicationBuilder AddCitizenEvents(this WebApplicationBuilder builder)
     {
+        builder.Services.AddSingleton<DispatchSignal>();
         if (builder.Configuration.GetStorageMode() == StorageMode.Postgres)
         {
             builder.Services.AddSingleton<ICitizenEventLog, PostgresCitizenEventLog>();
+            builder.Services.AddSingleton<PostgresAppendNotifier>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<PostgresAppendNotifier>());
         }
         else
         {
             builder.Services.AddSingleton<ICitizenEventLog, InMemoryCitizenEventLog>();
         }
 
-        builder.Services.AddSingleton<ICitizenEventSink>(sp => sp.GetRequiredService<ICitizenEventLog>());
+        builder.Services.AddSingleton<ICitizenEventSink>(sp => new NotifyingEventSink(
+            sp.GetRequiredService<ICitizenEventLog>(), sp.GetRequiredService<DispatchSignal>(), sp.GetService<PostgresAppendNotifier>()));
         return builder;
     }
 

@@ -14,6 +14,7 @@ public sealed partial class EventDispatcher(
     ICitizenEventLog log,
     IAgencyFeedStore feeds,
     FeedSignals signals,
+    DispatchSignal logGrew,
     WebhookNudges webhooks,
     IOptions<FeedOptions> options,
     TimeProvider time,
@@ -31,6 +32,8 @@ public sealed partial class EventDispatcher(
         while (!stopping.IsCancellationRequested)
         {
             var pause = settings.DispatchInterval;
+            // Taken before the read: an append committed during it wakes the next wait instead of being missed.
+            var grew = logGrew.NextAsync();
             try
             {
                 cursor ??= await feeds.ReadCheckpointAsync(stopping);
@@ -81,7 +84,13 @@ public sealed partial class EventDispatcher(
                 (cursor, pause) = (null, Backoff);
             }
 
-            if (pause > TimeSpan.Zero)
+            if (pause == settings.DispatchInterval)
+            {
+                // Woken by an append (here or, through NOTIFY, on another silo); the poll is the backstop. A backoff is not
+                // cut short: while another silo holds the turn, this one would only lose the race again.
+                await Task.WhenAny(grew, Task.Delay(pause, time, stopping));
+            }
+            else if (pause > TimeSpan.Zero)
             {
                 await Task.Delay(pause, time, stopping).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }

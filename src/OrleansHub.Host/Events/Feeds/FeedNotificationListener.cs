@@ -4,10 +4,11 @@ namespace OrleansHub.Host.Events.Feeds;
 
 /// <summary>
 /// PostgreSQL mode: LISTENs for the dispatcher's notices that an agency's feed grew (whichever silo dispatched) and wakes
-/// this silo's long-polls and streams for that agency. After a lost connection it wakes all of them, since notices may have
+/// this silo's long-polls and streams for that agency; and for other silos' notices that the event log grew, which wake
+/// this silo's dispatcher. After a lost connection it wakes all of them, since notices may have
 /// been missed while it was down; they re-read their feeds and lose nothing.
 /// </summary>
-public sealed partial class FeedNotificationListener(NpgsqlDataSource dataSource, FeedSignals signals, ILogger<FeedNotificationListener> logger)
+public sealed partial class FeedNotificationListener(NpgsqlDataSource dataSource, FeedSignals signals, DispatchSignal logGrew, ILogger<FeedNotificationListener> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stopping)
@@ -17,13 +18,25 @@ public sealed partial class FeedNotificationListener(NpgsqlDataSource dataSource
             try
             {
                 await using var connection = await dataSource.OpenConnectionAsync(stopping);
-                connection.Notification += (_, notice) => signals.Signal(notice.Payload);
-                await using (var listen = new NpgsqlCommand($"LISTEN {PostgresAgencyFeedStore.NotificationChannel}", connection))
+                connection.Notification += (_, notice) =>
+                {
+                    if (notice.Channel == PostgresAppendNotifier.Channel)
+                    {
+                        logGrew.Signal();
+                    }
+                    else
+                    {
+                        signals.Signal(notice.Payload);
+                    }
+                };
+                await using (var listen = new NpgsqlCommand(
+                    $"LISTEN {PostgresAgencyFeedStore.NotificationChannel}; LISTEN {PostgresAppendNotifier.Channel}", connection))
                 {
                     await listen.ExecuteNonQueryAsync(stopping);
                 }
 
                 signals.SignalAll();
+                logGrew.Signal();
                 while (!stopping.IsCancellationRequested)
                 {
                     await connection.WaitAsync(stopping);
@@ -37,6 +50,7 @@ public sealed partial class FeedNotificationListener(NpgsqlDataSource dataSource
             {
                 LogListenFailed(e.GetType().Name);
                 signals.SignalAll();
+                logGrew.Signal();
                 await Task.Delay(TimeSpan.FromSeconds(1), stopping).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }

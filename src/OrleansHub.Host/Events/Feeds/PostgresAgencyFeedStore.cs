@@ -100,12 +100,13 @@ public sealed class PostgresAgencyFeedStore(NpgsqlDataSource dataSource) : IAgen
             await advance.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        foreach (var agency in grown)
+        if (grown.Count > 0)
         {
-            // Delivered to every listening silo when the transaction commits.
-            await using var notify = new NpgsqlCommand("SELECT pg_notify(@channel, @agency)", connection, transaction);
+            // Delivered to every listening silo when the transaction commits. One statement for all the agencies: one round
+            // trip per agency kept the dispatch lock (and so the next dispatch) waiting for as many round trips.
+            await using var notify = new NpgsqlCommand("SELECT pg_notify(@channel, agency) FROM unnest(@agencies) AS agency", connection, transaction);
             notify.Parameters.AddWithValue("channel", NotificationChannel);
-            notify.Parameters.AddWithValue("agency", agency);
+            notify.Parameters.Add(new NpgsqlParameter<string[]>("agencies", [.. grown]));
             await notify.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -115,40 +116,41 @@ public sealed class PostgresAgencyFeedStore(NpgsqlDataSource dataSource) : IAgen
 
     public async Task<FeedPage> ReadAsync(string agencyCode, long after, int limit, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using (var floor = new NpgsqlCommand("SELECT pruned_through FROM feed_retention", connection))
-        {
-            var prunedThrough = (long)(await floor.ExecuteScalarAsync(cancellationToken))!;
-            if (after < prunedThrough)
-            {
-                return new FeedPage([], prunedThrough);
-            }
-        }
-
-        await using var command = new NpgsqlCommand("""
-            SELECT feed_position, purpose, event_id, citizen_id, sequence, type, occurred_at, record_version, changed_fields, consent_id
-            FROM agency_feed
-            WHERE agency_code = @agency AND feed_position > @after
-            ORDER BY feed_position
-            LIMIT @limit
-            """, connection);
+        // One round trip (every woken long-poll and stream reads here): the retention floor, then the page, which is read
+        // only when the cursor is not older than the floor.
+        await using var command = dataSource.CreateCommand("""
+            SELECT r.pruned_through, f.feed_position, f.purpose, f.event_id, f.citizen_id, f.sequence, f.type, f.occurred_at, f.record_version, f.changed_fields, f.consent_id
+            FROM feed_retention r
+            LEFT JOIN LATERAL (
+                SELECT * FROM agency_feed
+                WHERE agency_code = @agency AND feed_position > @after AND @after >= r.pruned_through
+                ORDER BY feed_position
+                LIMIT @limit
+            ) f ON true
+            ORDER BY f.feed_position
+            """);
         command.Parameters.AddWithValue("agency", agencyCode);
         command.Parameters.AddWithValue("after", after);
         command.Parameters.AddWithValue("limit", limit);
         var items = new List<FeedItem>();
+        long prunedThrough = 0;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            var e = CitizenEventColumns.ReadEvent(reader, 2);
-            if (!reader.IsDBNull(9))
+            prunedThrough = reader.GetInt64(0);
+            if (!reader.IsDBNull(1))
             {
-                e = e with { Consent = new ConsentNotice(reader.GetGuid(9), agencyCode, reader.GetString(1)) };
-            }
+                var e = CitizenEventColumns.ReadEvent(reader, 3);
+                if (!reader.IsDBNull(10))
+                {
+                    e = e with { Consent = new ConsentNotice(reader.GetGuid(10), agencyCode, reader.GetString(2)) };
+                }
 
-            items.Add(new FeedItem(reader.GetInt64(0), reader.GetString(1), e));
+                items.Add(new FeedItem(reader.GetInt64(1), reader.GetString(2), e));
+            }
         }
 
-        return new FeedPage(items, null);
+        return after < prunedThrough ? new FeedPage([], prunedThrough) : new FeedPage(items, null);
     }
 
     public async Task<long> LatestPositionAsync(CancellationToken cancellationToken)

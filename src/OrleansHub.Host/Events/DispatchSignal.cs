@@ -1,0 +1,87 @@
+using Npgsql;
+
+namespace OrleansHub.Host.Events;
+
+/// <summary>
+/// Wakes this silo's event dispatcher when the log has grown, so an event need not wait for the dispatcher's next poll.
+/// Signalled by this silo's appends at once and, in PostgreSQL mode, by every other silo's through NOTIFY
+/// (<see cref="PostgresAppendNotifier"/> sends, the feed notification listener hears). The poll stays as a backstop.
+/// </summary>
+public sealed class DispatchSignal
+{
+    private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>A task that completes at the next signal. Take it before reading the log, so a signal during the read is not missed.</summary>
+    public Task NextAsync() => Volatile.Read(ref _next).Task;
+
+    public void Signal() =>
+        Interlocked.Exchange(ref _next, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+}
+
+/// <summary>
+/// The sink citizen grains append to: the event log, then a wake-up for the dispatchers. The wake-up never delays the
+/// grain's acknowledgement: the local signal is immediate and the NOTIFY to the other silos is sent in the background.
+/// </summary>
+public sealed class NotifyingEventSink(ICitizenEventLog log, DispatchSignal local, PostgresAppendNotifier? others) : Grains.Events.ICitizenEventSink
+{
+    public async Task AppendAsync(IReadOnlyList<Abstractions.Events.CitizenEvent> events, CancellationToken cancellationToken)
+    {
+        await log.AppendAsync(events, cancellationToken);
+        local.Signal();
+        others?.Appended();
+    }
+}
+
+/// <summary>
+/// PostgreSQL mode: tells the other silos' dispatchers that the log grew (NOTIFY on <see cref="Channel"/>), outside the
+/// appending transaction so appends never queue on PostgreSQL's notification lock, and coalesced: however many appends
+/// land meanwhile, one notice is in flight at a time and one more follows it.
+/// </summary>
+public sealed partial class PostgresAppendNotifier(NpgsqlDataSource dataSource, ILogger<PostgresAppendNotifier> logger) : BackgroundService
+{
+    public const string Channel = "citizen_events";
+
+    private readonly SemaphoreSlim _wake = new(0, 1);
+    private int _pending;
+
+    public void Appended()
+    {
+        if (Interlocked.Exchange(ref _pending, 1) == 0)
+        {
+            _wake.Release();
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await _wake.WaitAsync(stopping);
+                Interlocked.Exchange(ref _pending, 0);
+                await using var notify = dataSource.CreateCommand($"NOTIFY {Channel}");
+                await notify.ExecuteNonQueryAsync(stopping);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                // A lost notice only costs latency: the other dispatchers still poll.
+                LogNotifyFailed(e.GetType().Name);
+                await Task.Delay(TimeSpan.FromSeconds(1), stopping).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    public override void Dispose()
+    {
+        _wake.Dispose();
+        base.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not notify the other silos of new events ({Failure}); their dispatchers fall back to polling")]
+    private partial void LogNotifyFailed(string failure);
+}

@@ -41,6 +41,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationParties hub, ITestOutp
         GetAgencyStatement            401   401  401  401   401   401   401   200   403
         GetCitizen                    401   401  401  401   401   401   401   200   403
         GetCitizenHistory             401   401  401  401   401   401   401   200   403
+        GetEventSchema                200   200  200  200   200   200   200   200   200
         GetMyAccessLog                401   401  401  401   401   200   200   401   401
         GetMyConsent                  401   401  401  401   401   200   404   401   401
         GetOwnAgency                  401   200  200  200   401   401   401   401   401
@@ -57,6 +58,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationParties hub, ITestOutp
         ListAgencyKeys                401   401  401  401   401   401   401   200   403
         ListCitizenSubscriptions      401   200  200  403   401   401   401   401   401
         ListEventTypeSubscriptions    401   200  200  403   401   401   401   401   401
+        ListEventSchemas              200   200  200  200   200   200   200   200   200
         ListFeeSchedules              401   401  401  401   401   401   401   200   403
         ListMyConsents                401   401  401  401   401   200   200   401   401
         ListMyDisputes                401   200  200  403   401   401   401   401   401

@@ -35,6 +35,9 @@ public static class AuthorizationOperations
             "GetAgencyStatement" => Get("/admin/agencies/{code}/statements/{month}", $"/admin/agencies/{a}/statements/{month}"),
             "GetCitizen" => Get("/admin/citizens/{id}", $"/admin/citizens/{x}"),
             "GetCitizenHistory" => Get("/admin/citizens/{id}/history", $"/admin/citizens/{x}/history"),
+            // Public documentation: everyone, with any credential or none.
+            "GetEventSchema" => Get("/events/schemas/{type}", "/events/schemas/vn.orleanshub.citizen.death-recorded.v1"),
+            "ListEventSchemas" => Get("/events/schemas", "/events/schemas"),
             "GetMyAccessLog" => Get("/me/access-log", "/me/access-log"),
             "GetMyConsent" => Get("/me/consents/{consentId}", $"/me/consents/{hub.ConsentOfX}"),
             "GetOwnAgency" => Get("/v1/agency", "/v1/agency"),

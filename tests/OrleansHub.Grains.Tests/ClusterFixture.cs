@@ -1,7 +1,9 @@
 using OrleansHub.Abstractions.Citizens;
 using OrleansHub.Grains.Agencies;
+using OrleansHub.Grains.Cards;
 using OrleansHub.Grains.Citizens;
 using OrleansHub.Grains.Events;
+using OrleansHub.Grains.Tests.Cards;
 using OrleansHub.Grains.Tests.Events;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -16,6 +18,8 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     /// <summary>The event log every silo's citizen grains relay to.</summary>
     public RecordingEventSink Events { get; } = new();
+
+    public RecordingCardExpiryIndex CardExpiries { get; } = new();
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
@@ -32,6 +36,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.Services.Configure<FieldOwnership>(o => o.Owners[CitizenFieldNames.HealthInsuranceNumber] = TestSources.SocialSecurity);
             silo.Services.AddAgencyDirectory();
             silo.Services.AddSingleton<ICitizenEventSink>(Events);
+            silo.Services.AddSingleton<ICardExpiryIndex>(CardExpiries);
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();

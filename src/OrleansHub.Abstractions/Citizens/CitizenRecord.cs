@@ -86,6 +86,7 @@ public enum ChangeKind
     CardIssued,
     CardReportedLost,
     CardRevoked,
+    CardExpired,
 }
 
 /// <summary>A page of a record's history, newest first.</summary>

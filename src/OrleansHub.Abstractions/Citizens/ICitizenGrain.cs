@@ -35,7 +35,7 @@ public interface ICitizenGrain : IGrainWithStringKey
     /// <summary>Records a newly issued card as the citizen's current one; refuses for unknown or deceased citizens.</summary>
     Task<CardAttachResult> AttachCardAsync(CardSummary card);
 
-    /// <summary>Records that one of the citizen's cards was reported lost or revoked.</summary>
+    /// <summary>Records that one of the citizen's cards was reported lost, was revoked, or (if still valid) passed its expiry date.</summary>
     Task OnCardStatusChangedAsync(string cardNumber, CardStatus status);
 
     /// <summary>

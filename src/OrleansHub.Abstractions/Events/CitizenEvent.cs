@@ -42,6 +42,9 @@ public static class CitizenEventTypes
     public const string CardIssued = Prefix + "card-issued.v1";
     public const string CardReportedLost = Prefix + "card-reported-lost.v1";
     public const string CardRevoked = Prefix + "card-revoked.v1";
+
+    /// <summary>The citizen's current card passed its expiry date (told by the daily expiry sweep, not by a write).</summary>
+    public const string CardExpired = Prefix + "card-expired.v1";
     public const string DocumentChanged = Prefix + "document-changed.v1";
 
     /// <summary>
@@ -55,7 +58,7 @@ public static class CitizenEventTypes
 
     /// <summary>The types an agency can subscribe to: all but <see cref="ConsentRevoked"/>, which goes to its agency unasked.</summary>
     public static IReadOnlyList<string> Subscribable { get; } =
-        [ResidenceChanged, CivilStatusChanged, NameCorrected, DeathRecorded, CardIssued, CardReportedLost, CardRevoked, DocumentChanged, RecordChanged];
+        [ResidenceChanged, CivilStatusChanged, NameCorrected, DeathRecorded, CardIssued, CardReportedLost, CardRevoked, CardExpired, DocumentChanged, RecordChanged];
 
     public static IReadOnlyList<string> All { get; } = [.. Subscribable, ConsentRevoked];
 }

@@ -7,7 +7,8 @@ namespace OrleansHub.Grains.Cards;
 /// <summary>One chip ID card's lifecycle: issued, reported lost, revoked; expired by date.</summary>
 public sealed class CardGrain(
     [PersistentState("card", GrainStorageNames.Registry)] IPersistentState<CardState> state,
-    [FromKeyedServices(HubClock.Key)] TimeProvider time) : Grain, ICardGrain
+    [FromKeyedServices(HubClock.Key)] TimeProvider time,
+    ICardExpiryIndex expiries) : Grain, ICardGrain
 {
     // True once this activation served anything but an import.
     private bool _inUse;
@@ -37,6 +38,12 @@ public sealed class CardGrain(
             result = new CardResult(Check(), CardFailure.None, [], Changed: true);
         }
 
+        if (result.Failure == CardFailure.None)
+        {
+            // Also on a repeated import: the earlier one may have failed between the two writes.
+            await expiries.RecordAsync(card, CancellationToken.None);
+        }
+
         if (!_inUse)
         {
             DeactivateOnIdle();
@@ -57,9 +64,13 @@ public sealed class CardGrain(
         var card = new CardSummary(Number, issue.CitizenId, issue.IssuedOn, issue.ExpiresOn, issue.IssuedBy);
         if (state.State.Card is { } existing)
         {
-            return existing == card
-                ? new CardResult(Check(), CardFailure.None, [], Changed: false)
-                : Failed(CardFailure.Conflict, [new("number", "This card number was already issued with other details.")]);
+            if (existing != card)
+            {
+                return Failed(CardFailure.Conflict, [new("number", "This card number was already issued with other details.")]);
+            }
+
+            await expiries.RecordAsync(card, CancellationToken.None); // a retry: the first attempt may have failed before this
+            return new CardResult(Check(), CardFailure.None, [], Changed: false);
         }
 
         var attached = await GrainFactory.GetGrain<ICitizenGrain>(issue.CitizenId.Value).AttachCardAsync(card);
@@ -72,6 +83,7 @@ public sealed class CardGrain(
 
         state.State.Card = card;
         await SetStatusAsync(CardStatus.Valid, RevocationReason.None);
+        await expiries.RecordAsync(card, CancellationToken.None);
         if (attached.SupersededCardNumber is { } previous && previous != Number)
         {
             await GrainFactory.GetGrain<ICardGrain>(previous).RevokeAsync(RevocationReason.Superseded);

@@ -126,14 +126,27 @@ public sealed partial class CitizenGrain(
 
     public async Task OnCardStatusChangedAsync(string cardNumber, CardStatus status)
     {
-        if (state.State.Text(F.CardNumber) != cardNumber || status is not (CardStatus.Lost or CardStatus.Revoked))
+        if (state.State.Text(F.CardNumber) != cardNumber)
+        {
+            return; // an older card: the record moved on to a newer one
+        }
+
+        var (value, kind) = status switch
+        {
+            CardStatus.Lost => ("lost", ChangeKind.CardReportedLost),
+            CardStatus.Revoked => ("revoked", ChangeKind.CardRevoked),
+            // Only a valid card expires: a lost or revoked one keeps saying so.
+            CardStatus.Expired when state.State.Text(F.CardStatus) == "valid" => ("expired", ChangeKind.CardExpired),
+            _ => (null, ChangeKind.Updated),
+        };
+        if (value is null)
         {
             return;
         }
 
         var sets = new Dictionary<string, (FieldInput, string)>(StringComparer.Ordinal)
         {
-            [F.CardStatus] = (FieldInput.Of(status == CardStatus.Lost ? "lost" : "revoked"), FieldOwnership.Hub),
+            [F.CardStatus] = (FieldInput.Of(value), FieldOwnership.Hub),
         };
         if (status == CardStatus.Revoked)
         {
@@ -145,7 +158,7 @@ public sealed partial class CitizenGrain(
             return;
         }
 
-        await CommitAsync(new PlannedChange(sets, [], status == CardStatus.Lost ? ChangeKind.CardReportedLost : ChangeKind.CardRevoked), FieldOwnership.Hub);
+        await CommitAsync(new PlannedChange(sets, [], kind), FieldOwnership.Hub);
     }
 
     public async Task OnConsentRevokedAsync(ConsentNotice notice, IReadOnlyList<string> fields)

@@ -43,7 +43,7 @@ public static class CitizenEventClassifier
     public static IReadOnlyList<string>? FieldsOf(string type) => type switch
     {
         T.RecordChanged => null,
-        T.CardIssued or T.CardReportedLost or T.CardRevoked => [.. CardFields.Order(StringComparer.Ordinal)],
+        T.CardIssued or T.CardReportedLost or T.CardRevoked or T.CardExpired => [.. CardFields.Order(StringComparer.Ordinal)],
         T.DeathRecorded => [.. CardFields.Append(F.DateOfDeath).Order(StringComparer.Ordinal)],
         _ => [.. TypeByField.Where(f => f.Value == type).Select(f => f.Key).Order(StringComparer.Ordinal)],
     };
@@ -62,6 +62,7 @@ public static class CitizenEventClassifier
             ChangeKind.CardIssued => T.CardIssued,
             ChangeKind.CardReportedLost => T.CardReportedLost,
             ChangeKind.CardRevoked => T.CardRevoked,
+            ChangeKind.CardExpired => T.CardExpired,
             _ => null,
         };
 

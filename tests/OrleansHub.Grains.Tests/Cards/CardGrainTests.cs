@@ -52,6 +52,48 @@ public sealed class CardGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Issue_RecordsTheCardForTheExpirySweep()
+    {
+        var (id, _) = await NewCitizenAsync();
+        var (number, card) = NewCard();
+
+        await card.IssueAsync(Issue(id, new DateOnly(2030, 1, 31)));
+
+        Assert.Equal(new DateOnly(2030, 1, 31), fixture.CardExpiries.Of(number)?.ExpiresOn);
+    }
+
+    [Fact]
+    public async Task CardExpired_ValidCurrentCard_MarksTheRecordAndRaisesCardExpired_OnceOnly()
+    {
+        var (id, citizen) = await NewCitizenAsync();
+        var (number, card) = NewCard();
+        await card.IssueAsync(Issue(id));
+
+        await citizen.OnCardStatusChangedAsync(number, CardStatus.Expired);
+        await citizen.OnCardStatusChangedAsync(number, CardStatus.Expired);
+
+        Assert.Equal("expired", (await citizen.GetAsync())!.Text(F.CardStatus));
+        var expired = Assert.Single(fixture.Events.Of(id.Value), e => e.Type == Abstractions.Events.CitizenEventTypes.CardExpired);
+        Assert.Contains(F.CardStatus, expired.ChangedFields);
+    }
+
+    [Fact]
+    public async Task CardExpired_LostOrOlderCard_ChangesNothing()
+    {
+        var (id, citizen) = await NewCitizenAsync();
+        var (lost, lostCard) = NewCard();
+        await lostCard.IssueAsync(Issue(id));
+        await lostCard.ReportLostAsync();
+        var version = (await citizen.GetAsync())!.Version;
+
+        await citizen.OnCardStatusChangedAsync(lost, CardStatus.Expired);
+        await citizen.OnCardStatusChangedAsync(NewCardNumber(), CardStatus.Expired);
+
+        Assert.Equal("lost", (await citizen.GetAsync())!.Text(F.CardStatus));
+        Assert.Equal(version, (await citizen.GetAsync())!.Version);
+    }
+
+    [Fact]
     public async Task Issue_SameDetailsAgain_ChangesNothing()
     {
         var (id, citizen) = await NewCitizenAsync();

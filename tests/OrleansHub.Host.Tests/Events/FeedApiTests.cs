@@ -182,7 +182,7 @@ public sealed class FeedApiTests(EmbeddedHubFactory factory) : IClassFixture<Emb
     {
         var anonymous = factory.CreateClient();
         var list = await (await anonymous.GetAsync("/events/schemas")).ReadJsonAsync();
-        Assert.Equal(10, list.GetArrayLength());
+        Assert.Equal(11, list.GetArrayLength());
         foreach (var link in list.EnumerateArray())
         {
             var response = await anonymous.GetAsync(link.GetProperty("schema").GetString());

@@ -272,11 +272,6 @@ public static class FeedEndpoints
             return HubProblems.Validation(errors);
         }
 
-        if (!agency.IsActive)
-        {
-            return HubProblems.Of(ProblemTypes.AgencySuspended);
-        }
-
         var waiting = wait is > 0;
         if (waiting && !waits.TryEnter(agency.Code))
         {
@@ -343,11 +338,6 @@ public static class FeedEndpoints
         if (errors.Count > 0)
         {
             return HubProblems.Validation(errors);
-        }
-
-        if (!agency.IsActive)
-        {
-            return HubProblems.Of(ProblemTypes.AgencySuspended);
         }
 
         if (!waits.TryEnter(agency.Code))

@@ -126,11 +126,6 @@ public static class WebhookEndpoints
             return HubProblems.Validation(errors);
         }
 
-        if (!agency.IsActive)
-        {
-            return HubProblems.Of(ProblemTypes.AgencySuspended);
-        }
-
         var latest = await feeds.LatestPositionAsync(http.RequestAborted);
         if (after is { } from && await CursorProblemAsync(agency.Code, from, latest, feeds, http.RequestAborted) is { } problem)
         {
@@ -169,11 +164,6 @@ public static class WebhookEndpoints
         if (errors.Count > 0)
         {
             return HubProblems.Validation(errors);
-        }
-
-        if (!agency.IsActive)
-        {
-            return HubProblems.Of(ProblemTypes.AgencySuspended);
         }
 
         var latest = await feeds.LatestPositionAsync(http.RequestAborted);

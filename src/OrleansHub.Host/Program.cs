@@ -1,4 +1,5 @@
 using OrleansHub.Host.Agencies;
+using OrleansHub.Host.AgencyApi;
 using OrleansHub.Host.Audit;
 using OrleansHub.Host.Cards;
 using OrleansHub.Host.Citizens;
@@ -43,6 +44,7 @@ builder.AddCitizenEvents();
 builder.AddAgencyFeeds();
 builder.AddWebhooks();
 builder.AddAgencies();
+builder.AddAgencyApi();
 builder.AddHubAudit();
 builder.AddFees();
 builder.AddLookups();
@@ -55,25 +57,29 @@ builder.AddDemoDataWhenEmbedded();
 
 var app = builder.Build();
 app.UseHubApi();
-app.UseIdempotencyKeys();
 app.MapHubHealth();
 app.MapHubMetrics();
 app.MapCitizensApi();
 app.MapCitizenImportApi();
 app.MapCardsApi();
 app.MapAgenciesAdminApi();
-app.MapAgencyApi();
 app.MapQuotasAdminApi();
 app.MapClusterApi();
 app.MapHubOrleansDashboard();
 app.MapCitizenSignIn();
 app.MapConsentsApi();
-app.MapLookupsApi();
 app.MapTransparencyApi();
 app.MapEventsApi();
-app.MapFeedsApi();
-app.MapWebhooksApi();
 app.MapFeesApi();
+
+// The agency API: one group, one pipeline; each feature adds its endpoints.
+app.MapAgencyApi()
+    .MapAgencyApi()
+    .MapLookupsApi()
+    .MapFeedsApi()
+    .MapWebhooksApi()
+    .MapOwnStatementsApi()
+    .MapOwnDisputesApi();
 
 app.LogStartupMode();
 await app.RunAsync();

@@ -28,12 +28,9 @@ public sealed record AuditEntry(
     FeeCharge? Fee,
     string RequestId);
 
-/// <summary>The audit log could not make an entry durable; the answer it covers must not be sent.</summary>
-public sealed class AuditUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
-
 /// <summary>
 /// Appends decisions durably. Many concurrent appends share one database write (group commit); each call completes only
-/// when its entries are durable, and throws <see cref="AuditUnavailableException"/> when they could not be written.
+/// when its entries are durable, and throws <see cref="Problems.AuditUnavailableException"/> when they could not be written.
 /// </summary>
 public interface IAuditLog
 {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using OrleansHub.Host.Problems;
 using OrleansHub.Host.Telemetry;
 
 namespace OrleansHub.Host.Audit;

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using OrleansHub.Grains;
-using OrleansHub.Host.Fees;
 
 namespace OrleansHub.Host.Audit;
 

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using Npgsql;
 using NpgsqlTypes;
-using OrleansHub.Host.Fees;
 
 namespace OrleansHub.Host.Audit;
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Npgsql;
 using OrleansHub.Abstractions.Agencies;
 using OrleansHub.Grains;
+using OrleansHub.Host.Audit;
 
 namespace OrleansHub.Host.Fees;
 

@@ -4,8 +4,9 @@ using OrleansHub.Abstractions.Agencies;
 using OrleansHub.Abstractions.Citizens;
 using OrleansHub.Grains;
 using OrleansHub.Grains.Agencies;
-using OrleansHub.Host.Agencies;
 using OrleansHub.Grains.Fees;
+using OrleansHub.Host.AgencyApi;
+using OrleansHub.Host.Audit;
 using OrleansHub.Host.Hosting;
 using OrleansHub.Host.Problems;
 using OrleansHub.Host.Security;
@@ -21,17 +22,23 @@ public static class FeeEndpoints
     /// <summary>The highest credit cap accepted (a guard against typing errors).</summary>
     public const long MaxCreditCapVnd = 1_000_000_000_000_000;
 
-    public static IEndpointRouteBuilder MapFeesApi(this IEndpointRouteBuilder app)
+    /// <summary>The agency's own statement, on the agency API.</summary>
+    public static AgencyApiRoutes MapOwnStatementsApi(this AgencyApiRoutes api)
     {
-        app.MapGroup("/v1").WithTags("Fees").RequireAuthorization(Roles.AgencyPolicy).RequireActiveAgency()
-            .MapGet("/statements/{month}", OwnStatement)
+        api.MapGet("/statements/{month}", OwnStatement)
+            .AsAgencyOperation("statement")
+            .WithTags("Fees")
             .WithName("GetOwnStatement")
             .WithSummary("Reads the calling agency's fee statement for a month")
             .WithDescription("Usage and charges by product, by day and product, and in total, with exempt counts, for a month of the fee calendar "
                 + "(UTC+07:00, e.g. 2026-11); the running month is allowed and marked complete: false. Only the caller's own statement is reachable here; a suspended agency gets 403 agency-suspended. "
                 + "The figures are the fee ledger, which is written in the audit log's transactions and reconciles with it to the đồng.")
-            .ProducesProblems(400, 401, 403, 503);
+            .ProducesProblems(400, 401, 403, 429, 503);
+        return api;
+    }
 
+    public static IEndpointRouteBuilder MapFeesApi(this IEndpointRouteBuilder app)
+    {
         var admin = app.MapGroup("/admin").WithTags("Fees").RequireAuthorization(Roles.OperatorPolicy);
 
         admin.MapGet("/agencies/{code}/statements/{month}", AgencyStatement)
@@ -85,12 +92,9 @@ public static class FeeEndpoints
     }
 
     private static async Task<Results<Ok<FeeStatement>, ProblemHttpResult>> OwnStatement(
-        string month, HttpContext http, IFeeLedger ledger, [FromKeyedServices(HubClock.Key)] TimeProvider time)
-    {
-        // The agency scheme guarantees the claim; the route names no agency, so no other agency's statement is reachable.
-        var code = http.User.FindFirst(HubClaims.Agency)!.Value;
-        return await StatementAsync(code, month, ledger, time, http.RequestAborted);
-    }
+        string month, CallingAgency agency, HttpContext http, IFeeLedger ledger, [FromKeyedServices(HubClock.Key)] TimeProvider time) =>
+        // The route names no agency, so no other agency's statement is reachable.
+        await StatementAsync(agency.Code, month, ledger, time, http.RequestAborted);
 
     private static async Task<Results<Ok<FeeStatement>, ProblemHttpResult>> AgencyStatement(
         string code, string month, IGrainFactory grains, IFeeLedger ledger, [FromKeyedServices(HubClock.Key)] TimeProvider time, HttpContext http)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using OrleansHub.Grains.Fees;
+using OrleansHub.Host.Audit;
 
 namespace OrleansHub.Host.Fees;
 

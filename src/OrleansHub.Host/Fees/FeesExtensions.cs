@@ -15,28 +15,18 @@ public static class FeesExtensions
         {
             services.AddSingleton<IFeeScheduleStore, PostgresFeeScheduleStore>();
             services.AddSingleton<IFeeLedger, PostgresFeeLedger>();
-            services.AddSingleton<IIdempotencyStore, PostgresIdempotencyStore>();
             services.AddSingleton<ICreditCapStore, PostgresCreditCapStore>();
         }
         else
         {
             services.AddSingleton<IFeeScheduleStore, InMemoryFeeScheduleStore>();
             services.AddSingleton<IFeeLedger>(sp => sp.GetRequiredService<InMemoryAuditStore>());
-            services.AddSingleton<IIdempotencyStore, InMemoryIdempotencyStore>();
             services.AddSingleton<ICreditCapStore, InMemoryCreditCapStore>();
         }
 
         services.AddSingleton<CreditCapGuard>();
         services.AddSingleton<FeeScheduleBook>();
         services.AddHostedService(sp => sp.GetRequiredService<FeeScheduleBook>());
-        services.AddHostedService<IdempotencyPurger>();
         return builder;
-    }
-
-    /// <summary>Honours <c>Idempotency-Key</c> on the endpoints marked <see cref="IdempotentOperation"/>; after authorization.</summary>
-    public static WebApplication UseIdempotencyKeys(this WebApplication app)
-    {
-        app.UseMiddleware<IdempotencyMiddleware>();
-        return app;
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Npgsql;
 using OrleansHub.Grains.Fees;
+using OrleansHub.Host.Audit;
 using OrleansHub.Host.Hosting;
 
 namespace OrleansHub.Host.Fees;

@@ -1,4 +1,5 @@
 using Npgsql;
+using OrleansHub.Host.Audit;
 
 namespace OrleansHub.Host.Fees;
 

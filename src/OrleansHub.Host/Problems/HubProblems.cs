@@ -16,7 +16,7 @@ public static class HubProblems
     /// <summary>The <c>errors</c> extension member: one <c>{ field, message }</c> per problem.</summary>
     public static Dictionary<string, object?> ErrorList(IReadOnlyList<FieldError> errors) => new()
     {
-        ["errors"] = errors.Select(e => new { field = e.Field, message = e.Message }).ToArray(),
+        ["errors"] = errors.ToArray(),
     };
 
     public static ProblemHttpResult Validation(string field, string message) => Validation([new FieldError(field, message)]);

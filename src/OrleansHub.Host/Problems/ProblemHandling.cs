@@ -1,6 +1,4 @@
 using Microsoft.AspNetCore.Diagnostics;
-using OrleansHub.Host.Audit;
-using OrleansHub.Host.Lookups;
 
 namespace OrleansHub.Host.Problems;
 
@@ -43,7 +41,9 @@ public static partial class ProblemHandling
         if (refusal.Status == http.Response.StatusCode
             && (refusal == ProblemTypes.MalformedRequest || refusal == ProblemTypes.PayloadTooLarge || refusal == ProblemTypes.UnsupportedMediaType))
         {
-            var (answer, auditId) = await http.RequestServices.GetRequiredService<AccessAudit>().AuditIfAgencyRefusalAsync(http, refusal);
+            var (answer, auditId) = http.RequestServices.GetService<IRefusalRecorder>() is { } recorder
+                ? await recorder.RecordAsync(http, refusal)
+                : (refusal, null);
             if (answer != refusal)
             {
                 http.Response.StatusCode = answer.Status;
@@ -52,7 +52,7 @@ public static partial class ProblemHandling
             }
             else if (auditId is not null)
             {
-                problem.ProblemDetails.Extensions["auditId"] = auditId;
+                problem.ProblemDetails.Extensions[ProblemExtensions.AuditId] = auditId;
             }
         }
 
@@ -75,10 +75,10 @@ public static partial class ProblemHandling
 /// <summary>
 /// Turns framework exceptions about bad requests into 4xx problems, and anything else into a 500 that carries
 /// only a trace ID: exception text may hold personal data and never reaches the client. A body the agency API could not
-/// read (malformed, too large, wrong content type) is refused before its endpoint runs, so it is audited here, through
-/// <see cref="AccessAudit"/> like every other agency refusal, before the answer is written.
+/// read (malformed, too large, wrong content type) is refused before its endpoint runs, so it is recorded here, through
+/// the API's <see cref="IRefusalRecorder"/> (the agency API audits it like every other refusal), before the answer is written.
 /// </summary>
-internal sealed partial class HubExceptionHandler(IProblemDetailsService problems, AccessAudit audit, ILogger<HubExceptionHandler> logger) : IExceptionHandler
+internal sealed partial class HubExceptionHandler(IProblemDetailsService problems, IEnumerable<IRefusalRecorder> recorders, ILogger<HubExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -97,7 +97,11 @@ internal sealed partial class HubExceptionHandler(IProblemDetailsService problem
             detail = badRequest.InnerException is System.Text.Json.JsonException json
                 ? $"The body is not valid JSON of the expected shape (at {json.Path ?? "$"})."
                 : badRequest.Message;
-            (type, auditId) = await audit.AuditIfAgencyRefusalAsync(httpContext, type);
+            foreach (var recorder in recorders)
+            {
+                (type, auditId) = await recorder.RecordAsync(httpContext, type);
+            }
+
             detail = type == ProblemTypes.AuditUnavailable ? null : detail;
         }
         else if (exception is AuditUnavailableException)
@@ -130,7 +134,7 @@ internal sealed partial class HubExceptionHandler(IProblemDetailsService problem
         };
         if (auditId is not null)
         {
-            context.ProblemDetails.Extensions["auditId"] = auditId;
+            context.ProblemDetails.Extensions[ProblemExtensions.AuditId] = auditId;
         }
 
         return await problems.TryWriteAsync(context);

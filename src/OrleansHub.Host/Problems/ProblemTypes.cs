@@ -82,6 +82,10 @@ public static class ProblemTypes
         "The agency holds too many open long-polls and streams",
         "Each agency may keep a limited number of long-polls (feed reads with `wait`) and streams open on one silo at once (`limit` says how many). Close one, or retry after `Retry-After` seconds.");
 
+    public static readonly ProblemType SubscriptionLimitReached = new("subscription-limit-reached", StatusCodes.Status409Conflict,
+        "The agency follows as many citizens as it may",
+        "Each agency may follow a limited number of citizens (`Hub:Feeds:MaxCitizenSubscriptionsPerAgency`). Stop following some before following more. Nothing was changed.");
+
     public static readonly ProblemType CursorExpired = new("cursor-expired", StatusCodes.Status410Gone, "The cursor is older than the feed keeps",
         "Events older than the feed's retention were deleted. Resume from `oldestCursor` (and reconcile anything you may have missed with lookups).");
     // Fees.
@@ -110,10 +114,16 @@ public static class ProblemTypes
     [
         MalformedRequest, ValidationFailed, Unauthenticated, Forbidden, FieldNotOwned, NotFound, MethodNotAllowed, Conflict, VersionMismatch,
         PayloadTooLarge, UnsupportedMediaType, Unavailable, AgencySuspended, FieldNotInAgreement, PurposeNotInAgreement, ConsentRequired,
-        ConsentExpired, CitizenUnknown, BatchTooLarge, RateLimited, AuditUnavailable, PopulationSubscriptionNotAllowed, TooManyWaitingReads, CursorExpired, FeeScheduleConflict,
+        ConsentExpired, CitizenUnknown, BatchTooLarge, RateLimited, AuditUnavailable, PopulationSubscriptionNotAllowed, TooManyWaitingReads, SubscriptionLimitReached, CursorExpired, FeeScheduleConflict,
         FeeScheduleInEffect, CreditCapReached, IdempotencyKeyReused, IdempotencyRequestInFlight, Internal,
         RequestHeadersTooLarge,
     ];
+
+    private static readonly System.Collections.Frozen.FrozenDictionary<string, ProblemType> ByUri =
+        System.Collections.Frozen.FrozenDictionary.ToFrozenDictionary(All, t => t.Uri, StringComparer.Ordinal);
+
+    /// <summary>The type a problem's <c>type</c> URI names, or null for one the hub does not define.</summary>
+    public static ProblemType? ForUri(string? uri) => uri is not null && ByUri.TryGetValue(uri, out var type) ? type : null;
 
     /// <summary>The documented type for a bare status code (used when the framework answers on its own).</summary>
     public static ProblemType ForStatus(int status) => All.FirstOrDefault(t => t.Status == status)

@@ -2,9 +2,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 using OrleansHub.Grains.Citizens;
-using OrleansHub.Host.Agencies;
 using OrleansHub.Host.Hosting;
-using OrleansHub.Host.Lookups;
 using OrleansHub.Host.Security.Citizens;
 
 namespace OrleansHub.Host.Security;
@@ -47,26 +45,18 @@ public static class SecurityExtensions
 
         builder.Services.AddSingleton<AdminCredentials>();
         builder.Services.AddAuthentication(AdminAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, AdminAuthenticationHandler>(AdminAuthenticationHandler.SchemeName, o => o.ForwardDefaultSelector = SchemeForPath);
+            .AddScheme<AuthenticationSchemeOptions, AdminAuthenticationHandler>(AdminAuthenticationHandler.SchemeName, null);
+        builder.Services.AddOptions<AuthenticationSchemeOptions>(AdminAuthenticationHandler.SchemeName)
+            .Configure<IOptions<ApiSchemeOptions>>((o, apis) => o.ForwardDefaultSelector = apis.Value.SchemeFor);
+        builder.Services.Configure<ApiSchemeOptions>(o => o.Add("/me", CitizenAuthentication.SchemeName));
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Roles.OperatorPolicy, p => p.RequireRole(Roles.Operator))
             .AddPolicy(Roles.RegistryWriterPolicy, p => p.RequireRole(Roles.Operator, Roles.Provider))
             // Secure by default: an endpoint that forgets to declare its policy is closed, not open.
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
-        builder.Services.AddAgencyAuthentication();
         builder.AddCitizenAuthentication(embedded);
         return builder;
     }
-
-    /// <summary>
-    /// The default (admin) scheme hands the agency API (<c>/v1</c>) to the agency scheme and the citizen API (<c>/me</c>) to
-    /// the citizen scheme, so the framework's own endpoints there (415 wrong content type, 404, 405), which carry no policy
-    /// of their own, authenticate the caller with the API's credential and challenge as the API does (for agencies: audited).
-    /// </summary>
-    private static string? SchemeForPath(HttpContext http) =>
-        http.Request.Path.StartsWithSegments(AccessAudit.AgencyApiPrefix, StringComparison.Ordinal) ? AgencyAuthenticationHandler.SchemeName
-        : http.Request.Path.StartsWithSegments("/me", StringComparison.Ordinal) ? CitizenAuthentication.SchemeName
-        : null;
 
     /// <summary>Whether the operator key in force is the built-in development key.</summary>
     public static bool UsesDevelopmentOperatorKey(this IServiceProvider services) =>

@@ -2,7 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using OrleansHub.Grains;
 using OrleansHub.Grains.Agencies;
-using OrleansHub.Host.Agencies;
+using OrleansHub.Host.AgencyApi;
 using OrleansHub.Host.Audit;
 using OrleansHub.Host.Hosting;
 using OrleansHub.Host.Problems;
@@ -38,11 +38,18 @@ public static class TransparencyEndpoints
         app.MapGet("/admin/agencies/{code}/disputes", ListForOperator)
             .WithTags("Agencies").RequireAuthorization(Roles.OperatorPolicy)
             .WithName("ListAgencyDisputes").WithSummary("Lists the disputes citizens raised against one agency's accesses");
-        app.MapGet("/v1/disputes", ListForAgency)
-            .WithTags("Lookups").RequireAuthorization(Roles.AgencyPolicy).RequireActiveAgency()
-            .WithName("ListMyDisputes").WithSummary("Lists the disputes citizens raised against the calling agency's accesses")
-            .ProducesProblems(400, 401, 403, 503);
         return app;
+    }
+
+    /// <summary>The agency's own disputes, on the agency API.</summary>
+    public static AgencyApiRoutes MapOwnDisputesApi(this AgencyApiRoutes api)
+    {
+        api.MapGet("/disputes", ListForAgency)
+            .AsAgencyOperation("disputes")
+            .WithTags("Lookups")
+            .WithName("ListMyDisputes").WithSummary("Lists the disputes citizens raised against the calling agency's accesses")
+            .ProducesProblems(400, 401, 403, 429, 503);
+        return api;
     }
 
     private static async Task<Results<Ok<AccessLogPage>, ProblemHttpResult>> GetAccessLog(
@@ -100,8 +107,8 @@ public static class TransparencyEndpoints
             : HubProblems.Validation("code", "An agency code is 2 to 16 upper-case letters or digits, e.g. VCB.");
 
     private static async Task<Results<Ok<DisputeList>, ProblemHttpResult>> ListForAgency(
-        IDisputeStore disputes, HttpContext http, DateTimeOffset? before = null, int limit = 20) =>
-        await ListAsync(http.User.FindFirst(HubClaims.Agency)!.Value, disputes, before, limit, http.RequestAborted);
+        IDisputeStore disputes, CallingAgency agency, HttpContext http, DateTimeOffset? before = null, int limit = 20) =>
+        await ListAsync(agency.Code, disputes, before, limit, http.RequestAborted);
 
     private static async Task<Results<Ok<DisputeList>, ProblemHttpResult>> ListAsync(
         string agencyCode, IDisputeStore disputes, DateTimeOffset? before, int limit, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using OrleansHub.Host.Audit;
+using OrleansHub.Host.Problems;
 using OrleansHub.Host.Tests.Infrastructure;
 
 namespace OrleansHub.Host.Tests.Audit;

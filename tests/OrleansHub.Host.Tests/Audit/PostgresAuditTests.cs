@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using OrleansHub.Host.Audit;
+using OrleansHub.Host.Problems;
 using OrleansHub.Host.Storage;
 using OrleansHub.Host.Tests.Cluster;
 using OrleansHub.Host.Tests.Infrastructure;

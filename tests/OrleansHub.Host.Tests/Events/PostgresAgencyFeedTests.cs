@@ -14,6 +14,8 @@ namespace OrleansHub.Host.Tests.Events;
 [Trait("Category", "Postgres")]
 public sealed class PostgresAgencyFeedTests(PostgresServer postgres) : IAsyncLifetime
 {
+    private const int Cap = 1_000;
+
     private NpgsqlDataSource _dataSource = null!;
     private PostgresCitizenEventLog _log = null!;
     private PostgresSubscriptionStore _subscriptions = null!;
@@ -41,9 +43,10 @@ public sealed class PostgresAgencyFeedTests(PostgresServer postgres) : IAsyncLif
     {
         var (followed, other) = (TestIds.NewCitizen(), TestIds.NewCitizen());
         var now = DateTimeOffset.UtcNow;
-        Assert.True(await _subscriptions.SubscribeAsync(new CitizenSubscription("BANK", followed, "kyc-refresh", [], now), default));
-        Assert.False(await _subscriptions.SubscribeAsync(new CitizenSubscription("BANK", followed, "kyc-refresh", [T.DeathRecorded, T.ResidenceChanged], now), default));
-        await _subscriptions.SubscribeAsync(new CitizenSubscription("PENSION", followed, "benefit-eligibility", [], now), default);
+        Assert.Equal(SubscribeOutcome.Created, await _subscriptions.SubscribeAsync(new CitizenSubscription("BANK", followed, "kyc-refresh", [], now), Cap, default));
+        Assert.Equal(SubscribeOutcome.Replaced,
+            await _subscriptions.SubscribeAsync(new CitizenSubscription("BANK", followed, "kyc-refresh", [T.DeathRecorded, T.ResidenceChanged], now), Cap, default));
+        await _subscriptions.SubscribeAsync(new CitizenSubscription("PENSION", followed, "benefit-eligibility", [], now), Cap, default);
         await _subscriptions.SubscribeAsync(new PopulationSubscription("PENSION", T.DeathRecorded, "benefit-eligibility", now), default);
         await _log.AppendAsync([Event(followed, 1, T.NameCorrected), Event(followed, 2, T.DeathRecorded)], default);
         await _log.AppendAsync([Event(other, 1, T.DeathRecorded)], default);
@@ -66,7 +69,7 @@ public sealed class PostgresAgencyFeedTests(PostgresServer postgres) : IAsyncLif
     public async Task Dispatch_WhileAnotherSiloHoldsTheTurn_DoesNothing()
     {
         var citizen = TestIds.NewCitizen();
-        await _subscriptions.SubscribeAsync(new CitizenSubscription("BANK", citizen, "kyc-refresh", [], DateTimeOffset.UtcNow), default);
+        await _subscriptions.SubscribeAsync(new CitizenSubscription("BANK", citizen, "kyc-refresh", [], DateTimeOffset.UtcNow), Cap, default);
         await _log.AppendAsync([Event(citizen, 1, T.DeathRecorded)], default);
         var batch = await _log.ReadAtLeastAsync(1);
 
@@ -88,7 +91,7 @@ public sealed class PostgresAgencyFeedTests(PostgresServer postgres) : IAsyncLif
     public async Task Read_BeforeWhatRetentionKept_IsExpiredWithTheOldestCursor()
     {
         var citizen = TestIds.NewCitizen();
-        await _subscriptions.SubscribeAsync(new CitizenSubscription("BANK", citizen, "kyc-refresh", [], DateTimeOffset.UtcNow), default);
+        await _subscriptions.SubscribeAsync(new CitizenSubscription("BANK", citizen, "kyc-refresh", [], DateTimeOffset.UtcNow), Cap, default);
         await _log.AppendAsync([Event(citizen, 1, T.DeathRecorded), Event(citizen, 2, T.CardRevoked)], default);
         await DispatchAllAsync(2);
         var items = (await _feeds.ReadAsync("BANK", 0, 10, default)).Items;

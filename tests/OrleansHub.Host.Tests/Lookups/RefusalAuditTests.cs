@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using OrleansHub.Host.Agencies;
 using OrleansHub.Host.Audit;
+using OrleansHub.Host.Problems;
 using OrleansHub.Host.Tests.Consents;
 using OrleansHub.Host.Tests.Embedded;
 using OrleansHub.Host.Tests.Infrastructure;

@@ -5,16 +5,14 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using OrleansHub.Abstractions.Agencies;
 using OrleansHub.Abstractions.Citizens;
-using OrleansHub.Abstractions.Consents;
 using OrleansHub.Abstractions.Events;
 using OrleansHub.Grains.Agencies;
 using OrleansHub.Grains.Events;
 using OrleansHub.Grains.Lookups;
-using OrleansHub.Host.Agencies;
+using OrleansHub.Host.AgencyApi;
+using OrleansHub.Host.Disclosures;
 using OrleansHub.Host.Hosting;
-using OrleansHub.Host.Lookups;
 using OrleansHub.Host.Problems;
-using OrleansHub.Host.Security;
 using OrleansHub.Host.Telemetry;
 
 namespace OrleansHub.Host.Events.Feeds;
@@ -35,7 +33,7 @@ public static class FeedEndpoints
     {
         builder.Services.AddOptions<FeedOptions>().BindConfiguration(FeedOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<FeedSignals>();
-        builder.Services.AddSingleton<FeedDelivery>();
+        builder.Services.AddSingleton<SubscriptionServices>();
         builder.Services.AddSingleton<FeedWaitLimits>();
         if (builder.Configuration.GetStorageMode() == StorageMode.Postgres)
         {
@@ -54,27 +52,35 @@ public static class FeedEndpoints
         return builder;
     }
 
-    public static IEndpointRouteBuilder MapFeedsApi(this IEndpointRouteBuilder app)
+    public static AgencyApiRoutes MapFeedsApi(this AgencyApiRoutes group)
     {
-        var group = app.MapGroup("/v1").WithTags("Subscriptions and feed").RequireAuthorization(Roles.AgencyPolicy).RequireActiveAgency();
-
         group.MapPut("/subscriptions/citizens/{citizenId}", SubscribeCitizen)
+            .AsAgencyOperation("subscribe-citizen", o => o.NamesCitizenInRoute())
+            .WithTags(Tag)
             .WithName("SubscribeToCitizen")
             .WithSummary("Follows one citizen's changes")
             .WithDescription("For a purpose in the agency's agreement; optionally only some event types (each must concern a field of the agreement). "
                 + "An agency that needs consent must hold the citizen's consent for the purpose (refused as `consent-required` otherwise, whether or not "
-                + "the citizen exists). Replaces an earlier subscription to the same citizen.")
+                + "the citizen exists). Replaces an earlier subscription to the same citizen. An agency follows at most "
+                + "`Hub:Feeds:MaxCitizenSubscriptionsPerAgency` citizens (100,000 by default; beyond it `409 subscription-limit-reached`). "
+                + "The subscription is in the citizen's access log.")
             .WithRequestExample(new CitizenSubscriptionRequest("kyc-refresh", [CitizenEventTypes.ResidenceChanged, CitizenEventTypes.DeathRecorded]))
             .ProducesProblems(400, 401, 403, 413, 415, 503);
         group.MapDelete("/subscriptions/citizens/{citizenId}", UnsubscribeCitizen)
+            .AsAgencyOperation("unsubscribe-citizen", o => o.NamesCitizenInRoute())
+            .WithTags(Tag)
             .WithName("UnsubscribeFromCitizen").WithSummary("Stops following one citizen")
             .ProducesProblems(400, 401, 403, 404, 503);
         group.MapGet("/subscriptions/citizens", ListCitizenSubscriptions)
+            .AsAgencyOperation("list-citizen-subscriptions")
+            .WithTags(Tag)
             .WithName("ListCitizenSubscriptions")
             .WithSummary("Lists the citizens the agency follows")
             .WithDescription($"By citizen ID, up to `limit` ({DefaultPage} by default, at most {MaxSubscriptionPage}) after `after`.")
             .ProducesProblems(400, 401, 403, 503);
         group.MapPut("/subscriptions/population/{eventType}", SubscribePopulation)
+            .AsAgencyOperation("subscribe-event-type")
+            .WithTags(Tag)
             .WithName("SubscribeToEventType")
             .WithSummary("Follows one event type for the whole population")
             .WithDescription("Only for state agencies that need no consent, for a purpose in their agreement, and for an event type that concerns a "
@@ -82,13 +88,19 @@ public static class FeedEndpoints
             .WithRequestExample(new PopulationSubscriptionRequest("benefit-eligibility"))
             .ProducesProblems(400, 401, 403, 413, 415, 503);
         group.MapDelete("/subscriptions/population/{eventType}", UnsubscribePopulation)
+            .AsAgencyOperation("unsubscribe-event-type")
+            .WithTags(Tag)
             .WithName("UnsubscribeFromEventType").WithSummary("Stops following an event type population-wide")
             .ProducesProblems(400, 401, 403, 404, 503);
         group.MapGet("/subscriptions/population", ListPopulationSubscriptions)
+            .AsAgencyOperation("list-event-type-subscriptions")
+            .WithTags(Tag)
             .WithName("ListEventTypeSubscriptions").WithSummary("Lists the agency's population-wide subscriptions")
             .ProducesProblems(401, 403, 503);
 
         group.MapGet("/feed", ReadFeed)
+            .AsAgencyOperation("feed")
+            .WithTags(Tag)
             .WithName("ReadFeed")
             .WithSummary("Reads the agency's feed of events after a cursor")
             .WithDescription($"CloudEvents 1.0, oldest first, up to `limit` ({DefaultPage} by default, at most {MaxPage}) after `after` (`0`: from the start). "
@@ -98,6 +110,8 @@ public static class FeedEndpoints
                 + "and streams open on one silo (`Hub:Feeds:MaxWaitingReadsPerAgency`, 20); beyond it, `429 too-many-waiting-reads`.")
             .ProducesProblems(400, 401, 403, 410, 429, 503);
         group.MapGet("/feed/stream", StreamFeed)
+            .AsAgencyOperation("feed-stream")
+            .WithTags(Tag)
             .WithName("StreamFeed")
             .WithSummary("Streams the agency's feed as server-sent events")
             .WithDescription("`text/event-stream`: one event per feed item (`id` is its cursor, `event` its type, `data` the CloudEvent), from `after` or "
@@ -105,17 +119,15 @@ public static class FeedEndpoints
                 + "against the agency's open long-polls and streams on the silo, like a read with `wait`.")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
             .ProducesProblems(400, 401, 403, 410, 429, 503);
-        return app;
+        return group;
     }
 
-    private static async Task<Results<Created<CitizenSubscriptionResponse>, Ok<CitizenSubscriptionResponse>, ProblemHttpResult>> SubscribeCitizen(
-        string citizenId, CitizenSubscriptionRequest body, HttpContext http, AgencyDirectory agencies, ISubscriptionStore store, IGrainFactory grains, TimeProvider time)
-    {
-        if (await http.CallingAgencyAsync(agencies) is not { } agency)
-        {
-            return HubProblems.Of(ProblemTypes.Unauthenticated);
-        }
+    private const string Tag = "Subscriptions and feed";
 
+    private static async Task<Results<Created<CitizenSubscriptionResponse>, Ok<CitizenSubscriptionResponse>, ProblemHttpResult>> SubscribeCitizen(
+        string citizenId, CitizenSubscriptionRequest body, CallingAgency caller, HttpContext http, SubscriptionServices services)
+    {
+        var agency = caller.Policy;
         var errors = AccessRules.ValidateQuestion([], body.Purpose ?? "", fieldsRequired: false);
         if (!PersonalId.TryParse(citizenId, out var id, out var idError))
         {
@@ -133,47 +145,47 @@ public static class FeedEndpoints
             return refused;
         }
 
-        if (agency.Definition.RequiresConsent)
+        if (await services.Disclosures.MayFollowAsync(agency, id!.Value.Value, body.Purpose!) is var denial and not AccessDenial.None)
         {
-            var decision = await grains.GetGrain<IConsentGrain>(id!.Value.Value).EvaluateAsync(agency.Code, body.Purpose!, agency.Definition.Fields);
-            if (AccessRules.FromConsent(decision) is var denial and not AccessDenial.None)
-            {
-                return HubProblems.Of(AccessAudit.ProblemFor(denial));
-            }
+            return HubProblems.Of(DisclosureService.ProblemFor(denial));
         }
 
-        var subscription = new CitizenSubscription(agency.Code, id!.Value.Value, body.Purpose!, types, time.GetUtcNow());
+        var subscription = new CitizenSubscription(agency.Code, id!.Value.Value, body.Purpose!, types, services.Time.GetUtcNow());
+        var stored = await services.Store.SubscribeAsync(subscription, services.Options.Value.MaxCitizenSubscriptionsPerAgency, http.RequestAborted);
+        if (stored == SubscribeOutcome.LimitReached)
+        {
+            return HubProblems.Of(ProblemTypes.SubscriptionLimitReached,
+                $"The agency already follows {services.Options.Value.MaxCitizenSubscriptionsPerAgency} citizens; stop following some first.");
+        }
+
+        // Following a citizen is a disclosure decision: it is in the citizen's access log before the answer.
+        await services.Disclosures.AuditSubscriptionAsync(caller, DisclosureService.SubscriptionCreated, subscription.CitizenId, subscription.Purpose,
+            subscription.EventTypes, http.TraceIdentifier);
         var response = CitizenSubscriptionResponse.From(subscription);
-        return await store.SubscribeAsync(subscription, http.RequestAborted)
+        return stored == SubscribeOutcome.Created
             ? TypedResults.Created($"/v1/subscriptions/citizens/{subscription.CitizenId}", response)
             : TypedResults.Ok(response);
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> UnsubscribeCitizen(string citizenId, HttpContext http, AgencyDirectory agencies, ISubscriptionStore store)
+    private static async Task<Results<NoContent, ProblemHttpResult>> UnsubscribeCitizen(string citizenId, CallingAgency caller, HttpContext http, SubscriptionServices services)
     {
-        if (await http.CallingAgencyAsync(agencies) is not { } agency)
-        {
-            return HubProblems.Of(ProblemTypes.Unauthenticated);
-        }
-
         if (!PersonalId.TryParse(citizenId, out var id, out var idError))
         {
             return HubProblems.Validation("citizenId", idError!);
         }
 
-        return await store.UnsubscribeCitizenAsync(agency.Code, id!.Value.Value, http.RequestAborted)
-            ? TypedResults.NoContent()
-            : HubProblems.Of(ProblemTypes.NotFound, "The agency does not follow this citizen.");
+        if (!await services.Store.UnsubscribeCitizenAsync(caller.Code, id!.Value.Value, http.RequestAborted))
+        {
+            return HubProblems.Of(ProblemTypes.NotFound, "The agency does not follow this citizen.");
+        }
+
+        await services.Disclosures.AuditSubscriptionAsync(caller, DisclosureService.SubscriptionRemoved, id.Value.Value, purpose: null, [], http.TraceIdentifier);
+        return TypedResults.NoContent();
     }
 
     private static async Task<Results<Ok<CitizenSubscriptionPage>, ProblemHttpResult>> ListCitizenSubscriptions(
-        string? after, int? limit, HttpContext http, AgencyDirectory agencies, ISubscriptionStore store)
+        string? after, int? limit, CallingAgency agency, HttpContext http, ISubscriptionStore store)
     {
-        if (await http.CallingAgencyAsync(agencies) is not { } agency)
-        {
-            return HubProblems.Of(ProblemTypes.Unauthenticated);
-        }
-
         if (after is not null && !PersonalId.TryParse(after, out _, out _))
         {
             return HubProblems.Validation("after", "Pass the `next` value of the previous page (a citizen ID).");
@@ -191,13 +203,9 @@ public static class FeedEndpoints
     }
 
     private static async Task<Results<Created<PopulationSubscriptionResponse>, Ok<PopulationSubscriptionResponse>, ProblemHttpResult>> SubscribePopulation(
-        string eventType, PopulationSubscriptionRequest body, HttpContext http, AgencyDirectory agencies, ISubscriptionStore store, TimeProvider time)
+        string eventType, PopulationSubscriptionRequest body, CallingAgency caller, HttpContext http, SubscriptionServices services)
     {
-        if (await http.CallingAgencyAsync(agencies) is not { } agency)
-        {
-            return HubProblems.Of(ProblemTypes.Unauthenticated);
-        }
-
+        var agency = caller.Policy;
         var errors = AccessRules.ValidateQuestion([], body.Purpose ?? "", fieldsRequired: false);
         ValidateTypes([eventType], errors, member: "eventType");
         if (errors.Count > 0)
@@ -215,46 +223,39 @@ public static class FeedEndpoints
             return refused;
         }
 
-        var subscription = new PopulationSubscription(agency.Code, eventType, body.Purpose!, time.GetUtcNow());
+        var subscription = new PopulationSubscription(agency.Code, eventType, body.Purpose!, services.Time.GetUtcNow());
+        var created = await services.Store.SubscribeAsync(subscription, http.RequestAborted);
+        await services.Disclosures.AuditSubscriptionAsync(caller, DisclosureService.SubscriptionCreated, citizenId: null, subscription.Purpose, [eventType],
+            http.TraceIdentifier);
         var response = PopulationSubscriptionResponse.From(subscription);
-        return await store.SubscribeAsync(subscription, http.RequestAborted)
+        return created
             ? TypedResults.Created($"/v1/subscriptions/population/{eventType}", response)
             : TypedResults.Ok(response);
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> UnsubscribePopulation(string eventType, HttpContext http, AgencyDirectory agencies, ISubscriptionStore store)
+    private static async Task<Results<NoContent, ProblemHttpResult>> UnsubscribePopulation(string eventType, CallingAgency caller, HttpContext http, SubscriptionServices services)
     {
-        if (await http.CallingAgencyAsync(agencies) is not { } agency)
+        if (!await services.Store.UnsubscribePopulationAsync(caller.Code, eventType, http.RequestAborted))
         {
-            return HubProblems.Of(ProblemTypes.Unauthenticated);
+            return HubProblems.Of(ProblemTypes.NotFound, "The agency does not follow this event type.");
         }
 
-        return await store.UnsubscribePopulationAsync(agency.Code, eventType, http.RequestAborted)
-            ? TypedResults.NoContent()
-            : HubProblems.Of(ProblemTypes.NotFound, "The agency does not follow this event type.");
+        await services.Disclosures.AuditSubscriptionAsync(caller, DisclosureService.SubscriptionRemoved, citizenId: null, purpose: null, [eventType], http.TraceIdentifier);
+        return TypedResults.NoContent();
     }
 
     private static async Task<Results<Ok<IReadOnlyList<PopulationSubscriptionResponse>>, ProblemHttpResult>> ListPopulationSubscriptions(
-        HttpContext http, AgencyDirectory agencies, ISubscriptionStore store)
+        CallingAgency agency, HttpContext http, ISubscriptionStore store)
     {
-        if (await http.CallingAgencyAsync(agencies) is not { } agency)
-        {
-            return HubProblems.Of(ProblemTypes.Unauthenticated);
-        }
-
         var list = await store.ListPopulationAsync(agency.Code, http.RequestAborted);
         return TypedResults.Ok<IReadOnlyList<PopulationSubscriptionResponse>>([.. list.Select(PopulationSubscriptionResponse.From)]);
     }
 
     private static async Task<Results<Ok<FeedPageResponse>, ProblemHttpResult>> ReadFeed(
-        string? after, int? limit, int? wait, HttpContext http, AgencyDirectory agencies, IAgencyFeedStore feeds, FeedSignals signals, FeedDelivery delivery,
-        FeedWaitLimits waits, HubInstruments instruments, TimeProvider time)
+        string? after, int? limit, int? wait, CallingAgency caller, HttpContext http, [AsParameters] FeedServices services)
     {
-        if (await http.CallingAgencyAsync(agencies) is not { } agency)
-        {
-            return HubProblems.Of(ProblemTypes.Unauthenticated);
-        }
-
+        var agency = caller.Policy;
+        var waits = services.Waits;
         var errors = new List<FieldError>();
         var cursor = ParseCursor(after, "after", errors);
         if (limit is < 1 or > MaxPage)
@@ -280,7 +281,7 @@ public static class FeedEndpoints
 
         try
         {
-            return await ReadOrWaitAsync(agency, cursor, limit ?? DefaultPage, TimeSpan.FromSeconds(wait ?? 0), http, feeds, signals, delivery, instruments, time);
+            return await ReadOrWaitAsync(agency, cursor, limit ?? DefaultPage, TimeSpan.FromSeconds(wait ?? 0), http, services);
         }
         finally
         {
@@ -292,9 +293,9 @@ public static class FeedEndpoints
     }
 
     private static async Task<Results<Ok<FeedPageResponse>, ProblemHttpResult>> ReadOrWaitAsync(
-        AgencyPolicy agency, long cursor, int limit, TimeSpan wait, HttpContext http, IAgencyFeedStore feeds, FeedSignals signals, FeedDelivery delivery,
-        HubInstruments instruments, TimeProvider time)
+        AgencyPolicy agency, long cursor, int limit, TimeSpan wait, HttpContext http, FeedServices services)
     {
+        var (feeds, signals, time) = (services.Feeds, services.Signals, services.Time);
         var deadline = time.GetUtcNow() + wait;
         while (true)
         {
@@ -308,14 +309,9 @@ public static class FeedEndpoints
             var remaining = deadline - time.GetUtcNow();
             if (page.Items.Count > 0 || remaining <= TimeSpan.Zero)
             {
-                var delivered = await delivery.FilterAsync(agency, page.Items);
-                foreach (var item in delivered)
-                {
-                    instruments.EventDelivered(agency.Code, "pull", item.Event.Time, time.GetUtcNow());
-                }
-
+                var delivered = await DeliverAsync(agency, page.Items, "pull", http.TraceIdentifier, services);
                 var next = page.Items.Count > 0 ? page.Items[^1].Position : cursor;
-                return TypedResults.Ok(new FeedPageResponse([.. delivered.Select(d => d.Event)], next.ToString(CultureInfo.InvariantCulture)));
+                return TypedResults.Ok(new FeedPageResponse([.. delivered.Select(d => CloudEventResponse.From(d.Event))], next.ToString(CultureInfo.InvariantCulture)));
             }
 
             await Task.WhenAny(signal, Task.Delay(remaining, time, http.RequestAborted));
@@ -324,14 +320,10 @@ public static class FeedEndpoints
     }
 
     private static async Task<IResult> StreamFeed(
-        string? after, HttpContext http, AgencyDirectory agencies, IAgencyFeedStore feeds, FeedSignals signals, FeedDelivery delivery,
-        IOptions<JsonOptions> json, FeedWaitLimits waits, HubInstruments instruments, TimeProvider time)
+        string? after, CallingAgency caller, HttpContext http, [AsParameters] FeedServices services)
     {
-        if (await http.CallingAgencyAsync(agencies) is not { } agency)
-        {
-            return HubProblems.Of(ProblemTypes.Unauthenticated);
-        }
-
+        var agency = caller.Policy;
+        var waits = services.Waits;
         var errors = new List<FieldError>();
         var lastEventId = http.Request.Headers["Last-Event-ID"].ToString();
         var cursor = string.IsNullOrEmpty(lastEventId) ? ParseCursor(after, "after", errors) : ParseCursor(lastEventId, "Last-Event-ID", errors);
@@ -347,7 +339,7 @@ public static class FeedEndpoints
 
         try
         {
-            return await StreamAsync(agency, cursor, http, agencies, feeds, signals, delivery, json.Value, instruments, time);
+            return await StreamAsync(agency, cursor, http, services);
         }
         finally
         {
@@ -356,9 +348,9 @@ public static class FeedEndpoints
     }
 
     private static async Task<IResult> StreamAsync(
-        AgencyPolicy agency, long cursor, HttpContext http, AgencyDirectory agencies, IAgencyFeedStore feeds, FeedSignals signals, FeedDelivery delivery,
-        JsonOptions json, HubInstruments instruments, TimeProvider time)
+        AgencyPolicy agency, long cursor, HttpContext http, FeedServices services)
     {
+        var (feeds, signals, time, json) = (services.Feeds, services.Signals, services.Time, services.Json.Value);
         var first = await feeds.ReadAsync(agency.Code, cursor, MaxPage, http.RequestAborted);
         if (first.Expired)
         {
@@ -385,17 +377,16 @@ public static class FeedEndpoints
 
                 if (page.Items.Count > 0)
                 {
-                    // The agency's status may have changed since the stream opened: re-read it for every page.
-                    if (await http.CallingAgencyAsync(agencies) is not { IsActive: true } current)
+                    // A stream outlives the request that opened it: the agency's status is re-read from the directory for every page.
+                    if (await services.Agencies.FindAsync(agency.Code, http.RequestAborted) is not { IsActive: true } current)
                     {
                         return Results.Empty;
                     }
 
-                    foreach (var item in await delivery.FilterAsync(current, page.Items))
+                    foreach (var item in await DeliverAsync(current, page.Items, "stream", http.TraceIdentifier, services))
                     {
-                        var data = JsonSerializer.Serialize(item.Event, json.SerializerOptions);
+                        var data = JsonSerializer.Serialize(CloudEventResponse.From(item.Event), json.SerializerOptions);
                         await http.Response.WriteAsync($"id: {item.Position}\nevent: {item.Event.Type}\ndata: {data}\n\n", http.RequestAborted);
-                        instruments.EventDelivered(current.Code, "stream", item.Event.Time, time.GetUtcNow());
                     }
 
                     cursor = page.Items[^1].Position;
@@ -416,6 +407,19 @@ public static class FeedEndpoints
         }
 
         return Results.Empty;
+    }
+
+    /// <summary>What the page shows the agency (the disclosure service decides and audits it), counted per channel.</summary>
+    private static async Task<IReadOnlyList<DisclosedEvent>> DeliverAsync(AgencyPolicy agency, IReadOnlyList<FeedItem> items, string channel, string requestId, FeedServices services)
+    {
+        var delivered = await services.Disclosures.DeliverAsync(agency, [.. items.Select(i => new EventOffer(i.Position, i.Purpose, i.Event))], channel, requestId);
+        var now = services.Time.GetUtcNow();
+        foreach (var item in delivered)
+        {
+            services.Instruments.EventDelivered(agency.Code, channel, item.Event.Time, now);
+        }
+
+        return delivered;
     }
 
     internal static long ParseCursor(string? text, string member, List<FieldError> errors)
@@ -454,7 +458,7 @@ public static class FeedEndpoints
         var (denial, _) = AccessRules.CheckAgreement(agency, purpose, []);
         if (denial != AccessDenial.None)
         {
-            return HubProblems.Of(AccessAudit.ProblemFor(denial));
+            return HubProblems.Of(DisclosureService.ProblemFor(denial));
         }
 
         bool Concerns(string type) => CitizenEventClassifier.FieldsOf(type) is not { } fields || fields.Any(agency.AllowsField);
@@ -477,3 +481,20 @@ public static class FeedEndpoints
     internal static ProblemHttpResult Expired(long oldest) =>
         HubProblems.Of(ProblemTypes.CursorExpired, extensions: new Dictionary<string, object?> { ["oldestCursor"] = oldest.ToString(CultureInfo.InvariantCulture) });
 }
+
+/// <summary>What the subscription endpoints use, bundled.</summary>
+public sealed class SubscriptionServices(ISubscriptionStore store, DisclosureService disclosures, IOptions<FeedOptions> options, TimeProvider time)
+{
+    public ISubscriptionStore Store { get; } = store;
+
+    public DisclosureService Disclosures { get; } = disclosures;
+
+    public IOptions<FeedOptions> Options { get; } = options;
+
+    public TimeProvider Time { get; } = time;
+}
+
+/// <summary>What the feed endpoints use, bundled.</summary>
+public sealed record FeedServices(
+    IAgencyFeedStore Feeds, FeedSignals Signals, DisclosureService Disclosures, FeedWaitLimits Waits, AgencyDirectory Agencies,
+    IOptions<JsonOptions> Json, HubInstruments Instruments, TimeProvider Time);

@@ -19,6 +19,10 @@ public sealed class FeedOptions
     [Range(1, 10_000)]
     public int MaxWaitingReadsPerAgency { get; set; } = 20;
 
+    /// <summary>Most citizens one agency may follow; beyond it a new subscription is refused (409 subscription-limit-reached).</summary>
+    [Range(1, 100_000_000)]
+    public int MaxCitizenSubscriptionsPerAgency { get; set; } = 100_000;
+
     /// <summary>Most events fanned out in one transaction.</summary>
     [Range(1, 10_000)]
     public int DispatchBatch { get; set; } = 1_000;

@@ -5,12 +5,16 @@ namespace OrleansHub.Host.Events.Feeds;
 /// <summary>Subscriptions in PostgreSQL (migration 0008), where the dispatcher joins them with new events.</summary>
 public sealed class PostgresSubscriptionStore(NpgsqlDataSource dataSource) : ISubscriptionStore
 {
-    public async Task<bool> SubscribeAsync(CitizenSubscription s, CancellationToken cancellationToken)
+    public async Task<SubscribeOutcome> SubscribeAsync(CitizenSubscription s, int maxPerAgency, CancellationToken cancellationToken)
     {
-        // xmax = 0 only for a freshly inserted row: tells a new subscription from a replaced one.
+        // A new row only while the agency holds fewer than the cap (the count stops at the cap, so it costs at most that much);
+        // a replacement always. xmax = 0 only for a freshly inserted row: tells a new subscription from a replaced one. Two
+        // silos adding an agency's last subscriptions at the same moment may overshoot the cap by one each.
         await using var command = dataSource.CreateCommand("""
             INSERT INTO citizen_subscriptions (agency_code, citizen_id, purpose, event_types, created_at)
-            VALUES (@agency, @citizen, @purpose, @types, @at)
+            SELECT @agency, @citizen, @purpose, @types, @at
+            WHERE EXISTS (SELECT 1 FROM citizen_subscriptions WHERE agency_code = @agency AND citizen_id = @citizen)
+               OR (SELECT count(*) FROM (SELECT 1 FROM citizen_subscriptions WHERE agency_code = @agency LIMIT @cap) AS held) < @cap
             ON CONFLICT (agency_code, citizen_id) DO UPDATE SET purpose = excluded.purpose, event_types = excluded.event_types
             RETURNING xmax = 0
             """);
@@ -19,7 +23,13 @@ public sealed class PostgresSubscriptionStore(NpgsqlDataSource dataSource) : ISu
         command.Parameters.AddWithValue("purpose", s.Purpose);
         command.Parameters.AddWithValue("types", s.EventTypes.ToArray());
         command.Parameters.AddWithValue("at", s.CreatedAt);
-        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+        command.Parameters.AddWithValue("cap", (long)maxPerAgency);
+        return await command.ExecuteScalarAsync(cancellationToken) switch
+        {
+            true => SubscribeOutcome.Created,
+            false => SubscribeOutcome.Replaced,
+            _ => SubscribeOutcome.LimitReached,
+        };
     }
 
     public async Task<bool> UnsubscribeCitizenAsync(string agencyCode, string citizenId, CancellationToken cancellationToken)

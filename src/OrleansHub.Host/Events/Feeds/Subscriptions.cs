@@ -11,11 +11,20 @@ public sealed record CitizenSubscription(string AgencyCode, string CitizenId, st
 /// <summary>A state agency with the mandate following one event type for the whole population.</summary>
 public sealed record PopulationSubscription(string AgencyCode, string EventType, string Purpose, DateTimeOffset CreatedAt);
 
+/// <summary>What storing a citizen subscription did.</summary>
+public enum SubscribeOutcome
+{
+    Created,
+    Replaced,
+    /// <summary>New, and the agency already follows the most citizens it may: nothing was stored.</summary>
+    LimitReached,
+}
+
 /// <summary>Who follows what. Changes take effect for events fanned out after them.</summary>
 public interface ISubscriptionStore
 {
-    /// <summary>Creates or replaces the agency's subscription to the citizen; true when it is new.</summary>
-    Task<bool> SubscribeAsync(CitizenSubscription subscription, CancellationToken cancellationToken);
+    /// <summary>Creates or replaces the agency's subscription to the citizen; a new one only while the agency follows fewer than <paramref name="maxPerAgency"/>.</summary>
+    Task<SubscribeOutcome> SubscribeAsync(CitizenSubscription subscription, int maxPerAgency, CancellationToken cancellationToken);
 
     /// <summary>True when there was a subscription to remove.</summary>
     Task<bool> UnsubscribeCitizenAsync(string agencyCode, string citizenId, CancellationToken cancellationToken);
@@ -38,13 +47,18 @@ public sealed class InMemorySubscriptionStore : ISubscriptionStore
     private readonly Dictionary<(string Agency, string Citizen), CitizenSubscription> _citizens = [];
     private readonly Dictionary<(string Agency, string Type), PopulationSubscription> _population = [];
 
-    public Task<bool> SubscribeAsync(CitizenSubscription subscription, CancellationToken cancellationToken)
+    public Task<SubscribeOutcome> SubscribeAsync(CitizenSubscription subscription, int maxPerAgency, CancellationToken cancellationToken)
     {
         lock (_lock)
         {
             var isNew = !_citizens.ContainsKey((subscription.AgencyCode, subscription.CitizenId));
+            if (isNew && _citizens.Keys.Count(k => k.Agency == subscription.AgencyCode) >= maxPerAgency)
+            {
+                return Task.FromResult(SubscribeOutcome.LimitReached);
+            }
+
             _citizens[(subscription.AgencyCode, subscription.CitizenId)] = subscription;
-            return Task.FromResult(isNew);
+            return Task.FromResult(isNew ? SubscribeOutcome.Created : SubscribeOutcome.Replaced);
         }
     }
 

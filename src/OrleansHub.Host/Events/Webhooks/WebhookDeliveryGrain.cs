@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using OrleansHub.Grains.Agencies;
+using OrleansHub.Host.Disclosures;
 using OrleansHub.Host.Events.Feeds;
 using OrleansHub.Host.Telemetry;
 
@@ -15,7 +16,7 @@ namespace OrleansHub.Host.Events.Webhooks;
 public sealed partial class WebhookDeliveryGrain(
     IWebhookStore store,
     IAgencyFeedStore feeds,
-    FeedDelivery delivery,
+    DisclosureService disclosures,
     AgencyDirectory agencies,
     WebhookSender sender,
     WebhookNudges nudges,
@@ -184,11 +185,12 @@ public sealed partial class WebhookDeliveryGrain(
             }
 
             var last = items[^1].Position;
-            var shown = await delivery.FilterAsync(agency, items);
+            var messageId = string.Create(CultureInfo.InvariantCulture, $"msg_{items[0].Position}_{last}");
+            // Decided and audited (one entry per citizen told) before the attempt; a retry is decided and audited afresh.
+            var shown = await disclosures.DeliverAsync(agency, [.. items.Select(i => new EventOffer(i.Position, i.Purpose, i.Event))], "webhook", messageId);
             if (shown.Count > 0)
             {
-                var messageId = string.Create(CultureInfo.InvariantCulture, $"msg_{items[0].Position}_{last}");
-                var body = new FeedPageResponse([.. shown.Select(d => d.Event)], last.ToString(CultureInfo.InvariantCulture));
+                var body = new FeedPageResponse([.. shown.Select(d => CloudEventResponse.From(d.Event))], last.ToString(CultureInfo.InvariantCulture));
                 var attempt = await sender.SendAsync(endpoint, messageId, body, CancellationToken.None);
                 instruments.WebhookAttempt(AgencyCode, attempt.Delivered);
                 if (generation != _generation)

@@ -3,12 +3,10 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using OrleansHub.Abstractions.Citizens;
-using OrleansHub.Grains.Agencies;
-using OrleansHub.Host.Agencies;
+using OrleansHub.Host.AgencyApi;
 using OrleansHub.Host.Events.Feeds;
 using OrleansHub.Host.Hosting;
 using OrleansHub.Host.Problems;
-using OrleansHub.Host.Security;
 
 namespace OrleansHub.Host.Events.Webhooks;
 
@@ -77,10 +75,11 @@ public static class WebhookEndpoints
         return builder;
     }
 
-    public static IEndpointRouteBuilder MapWebhooksApi(this IEndpointRouteBuilder app)
+    public static AgencyApiRoutes MapWebhooksApi(this AgencyApiRoutes group)
     {
-        var group = app.MapGroup("/v1/webhook").WithTags("Webhooks").RequireAuthorization(Roles.AgencyPolicy).RequireActiveAgency();
-        group.MapPut("", Register)
+        group.MapPut("/webhook", Register)
+            .AsAgencyOperation("webhook-register")
+            .WithTags(Tag)
             .WithName("RegisterWebhook")
             .WithSummary("Pushes the agency's feed to its own https endpoint")
             .WithDescription("Each delivery is a `POST` of a feed page (`{events, next}`, at most 100 events, in feed order) signed per Standard Webhooks "
@@ -91,29 +90,32 @@ public static class WebhookEndpoints
                 + "The URL must be https and resolve only to public addresses (loopback, private and link-local ranges are refused).")
             .WithRequestExample(new WebhookRequest("https://hooks.agency.example/orleanshub"))
             .ProducesProblems(400, 401, 403, 410, 413, 415, 503);
-        group.MapGet("", Get)
+        group.MapGet("/webhook", Get)
+            .AsAgencyOperation("webhook-get")
+            .WithTags(Tag)
             .WithName("GetWebhook").WithSummary("Shows the agency's webhook and how delivery stands (never the secret)")
             .ProducesProblems(401, 403, 404, 503);
-        group.MapPost("/replay", Replay)
+        group.MapPost("/webhook/replay", Replay)
+            .AsAgencyOperation("webhook-replay")
+            .WithTags(Tag)
             .WithName("ReplayWebhook")
             .WithSummary("Delivers again from a feed cursor")
             .WithDescription("From any cursor the feed still keeps (older: `410 cursor-expired`); clears a `failing` state.")
             .WithRequestExample(new WebhookReplayRequest("0"))
             .ProducesProblems(400, 401, 403, 404, 410, 413, 415, 503);
-        group.MapDelete("", Remove)
+        group.MapDelete("/webhook", Remove)
+            .AsAgencyOperation("webhook-remove")
+            .WithTags(Tag)
             .WithName("RemoveWebhook").WithSummary("Stops pushing the feed (it can still be pulled)")
             .ProducesProblems(401, 403, 404, 503);
-        return app;
+        return group;
     }
 
-    private static async Task<Results<Created<WebhookResponse>, Ok<WebhookResponse>, ProblemHttpResult>> Register(
-        WebhookRequest body, HttpContext http, AgencyDirectory agencies, IAgencyFeedStore feeds, IGrainFactory grains, IOptions<WebhookOptions> options)
-    {
-        if (await http.CallingAgencyAsync(agencies) is not { } agency)
-        {
-            return HubProblems.Of(ProblemTypes.Unauthenticated);
-        }
+    private const string Tag = "Webhooks";
 
+    private static async Task<Results<Created<WebhookResponse>, Ok<WebhookResponse>, ProblemHttpResult>> Register(
+        WebhookRequest body, CallingAgency agency, HttpContext http, IAgencyFeedStore feeds, IGrainFactory grains, IOptions<WebhookOptions> options)
+    {
         var errors = new List<FieldError>();
         if (WebhookTargets.Refusal(body.Url, options.Value) is { } refusal)
         {
@@ -137,26 +139,16 @@ public static class WebhookEndpoints
         return registration.Created ? TypedResults.Created("/v1/webhook", response) : TypedResults.Ok(response);
     }
 
-    private static async Task<Results<Ok<WebhookResponse>, ProblemHttpResult>> Get(HttpContext http, AgencyDirectory agencies, IGrainFactory grains)
+    private static async Task<Results<Ok<WebhookResponse>, ProblemHttpResult>> Get(CallingAgency agency, IGrainFactory grains)
     {
-        if (await http.CallingAgencyAsync(agencies) is not { } agency)
-        {
-            return HubProblems.Of(ProblemTypes.Unauthenticated);
-        }
-
         return await grains.GetGrain<IWebhookDeliveryGrain>(agency.Code).GetAsync() is { } endpoint
             ? TypedResults.Ok(WebhookResponse.From(endpoint))
             : NoWebhook();
     }
 
     private static async Task<Results<Accepted<WebhookResponse>, ProblemHttpResult>> Replay(
-        WebhookReplayRequest body, HttpContext http, AgencyDirectory agencies, IAgencyFeedStore feeds, IGrainFactory grains)
+        WebhookReplayRequest body, CallingAgency agency, HttpContext http, IAgencyFeedStore feeds, IGrainFactory grains)
     {
-        if (await http.CallingAgencyAsync(agencies) is not { } agency)
-        {
-            return HubProblems.Of(ProblemTypes.Unauthenticated);
-        }
-
         var errors = new List<FieldError>();
         var after = body.After is null
             ? Missing(errors)
@@ -184,13 +176,8 @@ public static class WebhookEndpoints
         }
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> Remove(HttpContext http, AgencyDirectory agencies, IGrainFactory grains)
+    private static async Task<Results<NoContent, ProblemHttpResult>> Remove(CallingAgency agency, IGrainFactory grains)
     {
-        if (await http.CallingAgencyAsync(agencies) is not { } agency)
-        {
-            return HubProblems.Of(ProblemTypes.Unauthenticated);
-        }
-
         return await grains.GetGrain<IWebhookDeliveryGrain>(agency.Code).RemoveAsync() ? TypedResults.NoContent() : NoWebhook();
     }
 

@@ -1,4 +1,4 @@
-namespace OrleansHub.Host.Lookups;
+namespace OrleansHub.Host.Disclosures;
 
 /// <summary>
 /// Makes references to the string-keyed grains of one interface with the grain and interface types resolved once.

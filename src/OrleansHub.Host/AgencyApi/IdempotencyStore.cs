@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace OrleansHub.Host.Fees;
+namespace OrleansHub.Host.AgencyApi;
 
 /// <summary>What the hub holds for an agency's <c>Idempotency-Key</c> when a request arrives with it.</summary>
 public enum IdempotencyState
@@ -21,8 +21,11 @@ public enum IdempotencyState
 /// <summary>The outcome of a claim; <see cref="Answer"/> is set when <see cref="State"/> is <see cref="IdempotencyState.Answered"/>.</summary>
 public sealed record IdempotencyClaim(IdempotencyState State, StoredAnswer? Answer = null);
 
-/// <summary>A first answer as sent: status, content type and body bytes.</summary>
-public sealed record StoredAnswer(int Status, string? ContentType, byte[] Body);
+/// <summary>
+/// A first answer as sent: status, content type and body bytes, and what it disclosed (<see cref="DisclosureSummary"/>,
+/// serialized), which a replay re-checks.
+/// </summary>
+public sealed record StoredAnswer(int Status, string? ContentType, byte[] Body, byte[]? Disclosed);
 
 /// <summary>Remembers agency requests by <c>Idempotency-Key</c> for the configured window.</summary>
 public interface IIdempotencyStore
@@ -125,7 +128,7 @@ public sealed class PostgresIdempotencyStore(NpgsqlDataSource dataSource) : IIde
         INSERT INTO idempotency_keys AS k (agency_code, key, request_hash, created_at, lease_until, expires_at)
         VALUES ($1, $2, $3, $4, $5, $6)
         ON CONFLICT (agency_code, key) DO UPDATE SET request_hash = excluded.request_hash, completed = false, status = NULL,
-            content_type = NULL, body = NULL, created_at = excluded.created_at, lease_until = excluded.lease_until, expires_at = excluded.expires_at
+            content_type = NULL, body = NULL, disclosed = NULL, created_at = excluded.created_at, lease_until = excluded.lease_until, expires_at = excluded.expires_at
         WHERE k.expires_at <= excluded.created_at
            OR (NOT k.completed AND k.lease_until <= excluded.created_at AND k.request_hash = excluded.request_hash)
         RETURNING 1
@@ -149,7 +152,7 @@ public sealed class PostgresIdempotencyStore(NpgsqlDataSource dataSource) : IIde
         }
 
         await using var read = new NpgsqlCommand(
-            "SELECT request_hash, completed, status, content_type, body FROM idempotency_keys WHERE agency_code = $1 AND key = $2", connection);
+            "SELECT request_hash, completed, status, content_type, body, disclosed FROM idempotency_keys WHERE agency_code = $1 AND key = $2", connection);
         read.Parameters.Add(new NpgsqlParameter<string> { TypedValue = agencyCode });
         read.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key });
         await using var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -166,14 +169,15 @@ public sealed class PostgresIdempotencyStore(NpgsqlDataSource dataSource) : IIde
 
         return reader.GetBoolean(1)
             ? new IdempotencyClaim(IdempotencyState.Answered,
-                new StoredAnswer(reader.GetInt32(2), reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetFieldValue<byte[]>(4)))
+                new StoredAnswer(reader.GetInt32(2), reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetFieldValue<byte[]>(4),
+                    reader.IsDBNull(5) ? null : reader.GetFieldValue<byte[]>(5)))
             : new IdempotencyClaim(IdempotencyState.InFlight);
     }
 
     public async Task CompleteAsync(string agencyCode, string key, byte[] requestHash, StoredAnswer answer, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("""
-            UPDATE idempotency_keys SET completed = true, status = $4, content_type = $5, body = $6
+            UPDATE idempotency_keys SET completed = true, status = $4, content_type = $5, body = $6, disclosed = $7
             WHERE agency_code = $1 AND key = $2 AND request_hash = $3 AND NOT completed
             """);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = agencyCode });
@@ -182,6 +186,7 @@ public sealed class PostgresIdempotencyStore(NpgsqlDataSource dataSource) : IIde
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = answer.Status });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)answer.ContentType ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = answer.Body });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)answer.Disclosed ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bytea });
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 

@@ -1,8 +1,7 @@
 using OrleansHub.Grains;
 using OrleansHub.Grains.Fees;
-using OrleansHub.Host.Audit;
 
-namespace OrleansHub.Host.Fees;
+namespace OrleansHub.Host.Audit;
 
 /// <summary>
 /// One line of the fee ledger: an agency's answers of one product on one fee-calendar day, the fields they counted,

@@ -13,12 +13,17 @@ public sealed record AgencyQuota(
     [property: Id(2)] long? DailyRequests,
     [property: Id(3)] long? MonthlyRequests);
 
-/// <summary>An agency's quota as the hub holds it: the version (the ETag) increases with every change; removing it is a change too.</summary>
+/// <summary>
+/// An agency's quota as the hub holds it: the version (the ETag) increases with every change; removing it is a change too.
+/// <see cref="Quota"/> is the quota in force: the agency's own, or the configured default when <see cref="IsDefault"/>
+/// (null only when the default is configured away too: unlimited).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("hub.QuotaSettings")]
 public sealed record QuotaSettings(
     [property: Id(0)] AgencyQuota? Quota,
     [property: Id(1)] long Version,
-    [property: Id(2)] DateTimeOffset UpdatedAt);
+    [property: Id(2)] DateTimeOffset UpdatedAt,
+    [property: Id(3)] bool IsDefault = false);
 
 /// <summary>Which contracted limit refused (or would refuse) a request.</summary>
 public enum QuotaLimit

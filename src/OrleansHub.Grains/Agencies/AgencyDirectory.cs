@@ -12,10 +12,13 @@ namespace OrleansHub.Grains.Agencies;
 /// This silo's copy of every agency's policy and active key hashes: the hot path authenticates and authorizes agency
 /// requests from memory, without a grain call, so no single grain activation serves every request of an agency.
 /// <para>
-/// Loading: a miss loads from the agency grain once (concurrent misses share the load). "No such agency" is remembered
-/// for <see cref="AgencyDirectoryOptions.NegativeCacheDuration"/> (and dropped as soon as the catalog lists the code); while
-/// <see cref="AgencyDirectoryOptions.MaxNegativeEntries"/> such answers are remembered, a code the catalog does not list is
-/// refused without a grain call, so garbage keys cannot hammer grains or storage.
+/// Loading: a miss of a code the agency catalog lists loads from the agency grain once (concurrent misses share the load).
+/// A code the catalog does not list never reaches an agency grain: the directory asks the catalog again (one early poll,
+/// shared by every miss within <see cref="EarlyPollInterval"/>, so a flood of made-up codes costs at most that many catalog
+/// calls a second and activates nothing), and an agency registered through another silo a moment ago is found by it. "No
+/// such agency" is then remembered for <see cref="AgencyDirectoryOptions.NegativeCacheDuration"/> (dropped as soon as the
+/// catalog lists the code), up to <see cref="AgencyDirectoryOptions.MaxNegativeEntries"/> codes; beyond that it is answered
+/// from the catalog's list without being remembered.
 /// </para>
 /// <para>
 /// Freshness: the agency catalog pushes every change to every active silo (<see cref="AgencyChangeListener"/>), which reloads
@@ -39,7 +42,10 @@ public sealed partial class AgencyDirectory : ILifecycleParticipant<ISiloLifecyc
     private readonly AgencyDirectoryOptions _options;
     private readonly ILogger<AgencyDirectory> _logger;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly Lock _pollGate = new();
     private Task _loop = Task.CompletedTask;
+    private Task? _earlyPoll;
+    private long _earlyPollStartedAt = long.MinValue;
     private long _generation;
     private volatile bool _catalogRead;
     private int _negativeEntries;
@@ -134,6 +140,9 @@ public sealed partial class AgencyDirectory : ILifecycleParticipant<ISiloLifecyc
         }
     }
 
+    /// <summary>Shortest time between two polls of the catalog made for codes it did not list.</summary>
+    public static readonly TimeSpan EarlyPollInterval = TimeSpan.FromMilliseconds(50);
+
     public void Participate(ISiloLifecycle lifecycle) =>
         lifecycle.Subscribe(nameof(AgencyDirectory), ServiceLifecycleStage.Active, StartAsync, StopAsync);
 
@@ -205,6 +214,16 @@ public sealed partial class AgencyDirectory : ILifecycleParticipant<ISiloLifecyc
 
     private async Task<Snapshot> GetAsync(string code, CancellationToken ct)
     {
+        if (!_knownCodes.ContainsKey(code))
+        {
+            // Not listed as of the last poll: ask the catalog (shared), never the agency grain of a code that may not exist.
+            await PollEarlyAsync().WaitAsync(ct);
+            if (!_knownCodes.ContainsKey(code))
+            {
+                return RememberAbsent(code);
+            }
+        }
+
         for (var attempt = 1; ; attempt++)
         {
             var entry = _entries.GetOrAdd(code, static (c, self) => new Lazy<Task<Snapshot>>(() => self.LoadAsync(c)), this);
@@ -228,6 +247,56 @@ public sealed partial class AgencyDirectory : ILifecycleParticipant<ISiloLifecyc
                 throw;
             }
         }
+    }
+
+    /// <summary>
+    /// One catalog poll for codes the last poll did not list: starts one unless one started within
+    /// <see cref="EarlyPollInterval"/> (then every caller shares that one), so misses cost the catalog a bounded rate of calls.
+    /// </summary>
+    private Task PollEarlyAsync()
+    {
+        lock (_pollGate)
+        {
+            var now = _timers.GetTimestamp();
+            if (_earlyPoll is { } running && (!running.IsCompleted || _timers.GetElapsedTime(_earlyPollStartedAt, now) < EarlyPollInterval))
+            {
+                return running;
+            }
+
+            _earlyPollStartedAt = now;
+            return _earlyPoll = PollSafelyAsync();
+        }
+
+        async Task PollSafelyAsync()
+        {
+            try
+            {
+                await PollCatalogAsync(_stopping.Token);
+            }
+            catch (Exception e) when (!_stopping.IsCancellationRequested)
+            {
+                // The caller is answered from what the last good poll listed.
+                LogPollFailed(e.GetType().Name);
+            }
+        }
+    }
+
+    /// <summary>"No such agency", remembered for the negative-cache duration while there is room.</summary>
+    private Snapshot RememberAbsent(string code)
+    {
+        if (Interlocked.Increment(ref _negativeEntries) > _options.MaxNegativeEntries)
+        {
+            Interlocked.Decrement(ref _negativeEntries);
+            return Snapshot.Absent;
+        }
+
+        var absent = new Snapshot(null, 0, FrozenDictionary<string, CachedKey>.Empty, _timers.GetUtcNow() + _options.NegativeCacheDuration);
+        if (!_entries.TryAdd(code, new Lazy<Task<Snapshot>>(Task.FromResult(absent))))
+        {
+            Interlocked.Decrement(ref _negativeEntries);
+        }
+
+        return absent;
     }
 
     private async Task<Snapshot> LoadAsync(string code)

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using OrleansHub.Abstractions.Quotas;
 
 namespace OrleansHub.Grains.Quotas;
@@ -11,7 +12,8 @@ namespace OrleansHub.Grains.Quotas;
 /// </summary>
 public sealed class AgencyQuotaGrain(
     [PersistentState("quota", GrainStorageNames.Registry)] IPersistentState<AgencyQuotaState> state,
-    [FromKeyedServices(HubClock.Key)] TimeProvider time) : Grain, IAgencyQuotaGrain
+    [FromKeyedServices(HubClock.Key)] TimeProvider time,
+    IOptions<DefaultQuotaOptions> defaults) : Grain, IAgencyQuotaGrain
 {
     /// <summary>Longest time counted usage stays only in memory.</summary>
     public static readonly TimeSpan PersistInterval = TimeSpan.FromSeconds(1);
@@ -23,7 +25,12 @@ public sealed class AgencyQuotaGrain(
 
     private AgencyQuotaState State => state.State;
 
-    private QuotaBudget Budget => _budget ??= new QuotaBudget(State.Quota, State.Day, State.DailyUsed, State.MonthlyUsed, time.GetUtcNow());
+    private readonly AgencyQuota? _default = defaults.Value.Quota;
+
+    private QuotaBudget Budget => _budget ??= new QuotaBudget(Effective(State.Quota), State.Day, State.DailyUsed, State.MonthlyUsed, time.GetUtcNow());
+
+    /// <summary>The quota in force: the agency's own, else the configured default.</summary>
+    private AgencyQuota? Effective(AgencyQuota? own) => own ?? _default;
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
@@ -56,7 +63,7 @@ public sealed class AgencyQuotaGrain(
         }
 
         var now = time.GetUtcNow();
-        Budget.Configure(quota, now);
+        Budget.Configure(Effective(quota), now);
         State.Quota = quota;
         State.Version++;
         State.UpdatedAt = now;
@@ -89,7 +96,7 @@ public sealed class AgencyQuotaGrain(
         return Task.FromResult(new QuotaUsage(Budget.Day, Budget.DailyUsed, Budget.MonthlyUsed));
     }
 
-    private QuotaSettings Settings() => new(State.Quota, State.Version, State.UpdatedAt);
+    private QuotaSettings Settings() => new(Effective(State.Quota), State.Version, State.UpdatedAt, IsDefault: State.Quota is null && _default is not null);
 
     private async Task PersistAsync()
     {

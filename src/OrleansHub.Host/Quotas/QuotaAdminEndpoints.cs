@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using OrleansHub.Abstractions.Agencies;
 using OrleansHub.Abstractions.Quotas;
 using OrleansHub.Grains.Agencies;
+using OrleansHub.Grains.Quotas;
 using OrleansHub.Host.Citizens;
 using OrleansHub.Host.Hosting;
 using OrleansHub.Host.Problems;
@@ -21,6 +22,11 @@ public static class QuotaAdminEndpoints
             .BindConfiguration(QuotaOptions.Section)
             .Validate(o => o.RefreshInterval >= TimeSpan.FromMilliseconds(100) && o.RefreshInterval <= TimeSpan.FromSeconds(10),
                 "Hub:Quotas:RefreshInterval must be between 00:00:00.1 and 00:00:10.")
+            .ValidateOnStart();
+        builder.Services.AddOptions<DefaultQuotaOptions>()
+            .BindConfiguration(DefaultQuotaOptions.Section)
+            .Validate(o => o.Quota is null || QuotaRules.Validate(o.Quota).Count == 0,
+                "Hub:Quotas:Default breaks the quota rules (ratePerSecond and burst together, burst 100 to 10,000,000, daily and monthly in range).")
             .ValidateOnStart();
         builder.Services.AddSingleton<QuotaLimiter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<QuotaLimiter>());
@@ -43,12 +49,13 @@ public static class QuotaAdminEndpoints
         group.MapGet("/", GetQuota)
             .WithName("GetAgencyQuota")
             .WithSummary("Reads an agency's quota and its usage today and this month")
-            .WithDescription("limited: false means the agency is unlimited. The version is the ETag.")
+            .WithDescription("The quota in force: source contract (set for this agency) or default (Hub:Quotas:Default). limited: false only when "
+                + "neither applies. The version is the ETag.")
             .ProducesProblems(400, 401, 403, 404);
 
         group.MapDelete("/", DeleteQuota)
             .WithName("DeleteAgencyQuota")
-            .WithSummary("Removes an agency's quota: the agency becomes unlimited")
+            .WithSummary("Removes an agency's own quota: the default quota applies again")
             .WithDescription("A new version like any change; the usage counters are kept. If-Match works as for PUT.")
             .ProducesProblems(400, 401, 403, 404, 412);
 

@@ -24,15 +24,17 @@ public sealed record QuotaRequest
 }
 
 /// <summary>
-/// An agency's quota as the hub holds it and its usage so far. <c>limited</c> false: the agency is unlimited (no quota set,
-/// or it was deleted). The version is the ETag.
+/// An agency's quota in force and its usage so far. <c>source</c> is <c>contract</c> (set for this agency) or <c>default</c>
+/// (none set, or it was deleted: the configured <c>Hub:Quotas:Default</c> applies). <c>limited</c> false only when no
+/// quota is set and the default is configured away. The version is the ETag.
 /// </summary>
 public sealed record QuotaResponse(
-    string Agency, bool Limited, long? RatePerSecond, long? Burst, long? DailyRequests, long? MonthlyRequests, long Version, DateTimeOffset? UpdatedAt,
-    QuotaUsageResponse Usage)
+    string Agency, bool Limited, string Source, long? RatePerSecond, long? Burst, long? DailyRequests, long? MonthlyRequests, long Version,
+    DateTimeOffset? UpdatedAt, QuotaUsageResponse Usage)
 {
     public static QuotaResponse From(string agency, QuotaSettings settings, QuotaUsage usage) => new(
-        agency, settings.Quota is not null, settings.Quota?.RatePerSecond, settings.Quota?.Burst, settings.Quota?.DailyRequests, settings.Quota?.MonthlyRequests,
+        agency, settings.Quota is not null, settings.IsDefault || settings.Quota is null ? "default" : "contract", settings.Quota?.RatePerSecond,
+        settings.Quota?.Burst, settings.Quota?.DailyRequests, settings.Quota?.MonthlyRequests,
         settings.Version, settings.Version == 0 ? null : settings.UpdatedAt, new QuotaUsageResponse(usage.Day, usage.DailyUsed, usage.MonthlyUsed));
 }
 

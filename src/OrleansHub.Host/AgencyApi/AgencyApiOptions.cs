@@ -12,7 +12,13 @@ public sealed class AgencyApiOptions
     /// further failures are answered <c>429 rate-limited</c> instead of <c>401</c>. A valid key is never refused for it.
     /// </summary>
     [Range(1, 1_000_000)]
-    public int FailedAuthenticationBurst { get; set; } = 20;
+    public int FailedAuthenticationBurst { get; set; } = 100;
+
+    /// <summary>
+    /// Whether loopback callers (the machine's own tools, tests, a sidecar proxy) have a budget too; off by default, so a
+    /// local tool that floods the hub with bad keys is only counted.
+    /// </summary>
+    public bool LimitLoopback { get; set; }
 
     /// <summary>How fast an address earns failed authentications back, per minute.</summary>
     [Range(1, 1_000_000)]

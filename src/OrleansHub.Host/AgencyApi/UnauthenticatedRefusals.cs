@@ -39,6 +39,11 @@ public sealed partial class UnauthenticatedRefusals(
             address = address.MapToIPv4();
         }
 
+        if (IPAddress.IsLoopback(address) && !_options.LimitLoopback)
+        {
+            return true;
+        }
+
         if (!_budgets.TryGetValue(address, out var budget))
         {
             budget = _budgets.Count >= _options.MaxTrackedAddresses

@@ -140,6 +140,25 @@ public sealed class AgencyDirectoryTests(ClusterFixture fixture)
         Assert.Equal(code, found?.Code);
     }
 
+    [Fact]
+    public async Task Authenticate_FloodOfUnknownAgencyCodes_ActivatesNoAgencyGrain()
+    {
+        var before = await AgencyGrainActivationsAsync();
+
+        foreach (var silo in new[] { Silo(0), Silo(1) })
+        {
+            await Task.WhenAll(Enumerable.Range(0, 300).Select(_ => silo.AuthenticateAsync($"ohk_{TestAgencies.NewCode()}_key1_{new string('x', 43)}").AsTask()));
+        }
+
+        Assert.Equal(before, await AgencyGrainActivationsAsync());
+    }
+
+    private async Task<int> AgencyGrainActivationsAsync()
+    {
+        var statistics = await fixture.Grains.GetGrain<IManagementGrain>(0).GetSimpleGrainStatistics();
+        return statistics.Where(s => s.GrainType.Contains(nameof(AgencyGrain), StringComparison.Ordinal)).Sum(s => s.ActivationCount);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("lower")]

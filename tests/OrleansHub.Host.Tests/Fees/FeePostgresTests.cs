@@ -79,7 +79,10 @@ public sealed class FeePostgresTests(PostgresServer postgres, TwoSiloHub hub) : 
         await otherBody.AssertProblemAsync(HttpStatusCode.UnprocessableEntity, "idempotency-key-reused");
         await using var dataSource = NpgsqlDataSource.Create(hub.ConnectionString);
         Assert.Equal((1L, 1_000L), await SumAsync(dataSource,
-            "SELECT count(*), coalesce(sum(fee_vnd), 0)::bigint FROM audit_log WHERE agency_code = $1 AND outcome = 'allowed'", code));
+            "SELECT count(*), coalesce(sum(fee_vnd), 0)::bigint FROM audit_log WHERE agency_code = $1 AND outcome = 'allowed' AND reason IS NULL", code));
+        // The replay is audited too (it re-checked the consent in force), and not charged again.
+        Assert.Equal((1L, 0L), await SumAsync(dataSource,
+            "SELECT count(*), coalesce(sum(fee_vnd), 0)::bigint FROM audit_log WHERE agency_code = $1 AND outcome = 'allowed' AND reason = 'idempotent-replay'", code));
         Assert.Equal((1L, 1_000L), await SumAsync(dataSource, "SELECT sum(answers)::bigint, sum(amount_vnd)::bigint FROM fee_ledger WHERE agency_code = $1", code));
     }
 

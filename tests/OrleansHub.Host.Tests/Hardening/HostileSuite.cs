@@ -276,11 +276,12 @@ public sealed partial class HostileSuite(Uri baseAddress, int seed, int scale, A
             using var request = new HttpRequestMessage(HttpMethod.Get, path);
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
             var response = await _http.SendAsync(request);
-            // A problem answer carries the request's own trace ID: not state.
-            var text = TraceIdPattern().Replace(await response.Content.ReadAsStringAsync(), "");
-            if (op.Role == HostileRole.Agency && path.EndsWith("/quota", StringComparison.Ordinal))
+            // A problem answer carries the request's own trace ID, and an agency API refusal its own audit entry: not state.
+            var text = AuditIdPattern().Replace(TraceIdPattern().Replace(await response.Content.ReadAsStringAsync(), ""), "");
+            if (path.EndsWith("/quota", StringComparison.Ordinal))
             {
-                // An admitted agency request counts against its quota whatever the endpoint answers (README, Rate limits).
+                // An admitted agency request counts against its quota whatever the endpoint answers (README, Rate limits),
+                // these probes' own /v1 reads included.
                 text = UsagePattern().Replace(text, "");
             }
 
@@ -315,6 +316,9 @@ public sealed partial class HostileSuite(Uri baseAddress, int seed, int scale, A
 
     [System.Text.RegularExpressions.GeneratedRegex("\"traceId\":\"[^\"]*\"")]
     private static partial System.Text.RegularExpressions.Regex TraceIdPattern();
+
+    [System.Text.RegularExpressions.GeneratedRegex("\"auditId\":\"[^\"]*\"")]
+    private static partial System.Text.RegularExpressions.Regex AuditIdPattern();
 
     [System.Text.RegularExpressions.GeneratedRegex("\"usage\":\\{[^}]*\\}")]
     private static partial System.Text.RegularExpressions.Regex UsagePattern();

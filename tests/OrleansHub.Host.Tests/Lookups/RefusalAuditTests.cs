@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using OrleansHub.Host.Agencies;
+using OrleansHub.Host.AgencyApi;
 using OrleansHub.Host.Audit;
 using OrleansHub.Host.Problems;
 using OrleansHub.Host.Tests.Consents;
@@ -13,8 +14,9 @@ using OrleansHub.Host.Tests.Infrastructure;
 namespace OrleansHub.Host.Tests.Lookups;
 
 /// <summary>
-/// Agency requests refused before their endpoint runs (no valid key, a body that cannot be read) are audited like every
-/// other refusal, before the answer, and the entry holds nothing the caller sent.
+/// Agency requests refused before their endpoint runs: a body that cannot be read is audited like every other refusal of an
+/// authenticated agency, before the answer, and the entry holds nothing the caller sent; a request that never authenticated
+/// (no key, a wrong or unknown key) costs no audit row and is counted per minute, agency-or-unknown and reason instead.
 /// </summary>
 public sealed class RefusalAuditTests(EmbeddedHubFactory factory) : IClassFixture<EmbeddedHubFactory>
 {
@@ -22,67 +24,72 @@ public sealed class RefusalAuditTests(EmbeddedHubFactory factory) : IClassFixtur
     private const string Question = """{"citizenId":"001090001234","fields":["fullName"],"purpose":"tax-registration"}""";
 
     [Fact]
-    public async Task Lookup_WrongSecretOfAKnownAgency_IsAuditedAgainstThatAgencyWithoutTheKey()
+    public async Task Lookup_WrongSecretOfAKnownAgency_IsCountedAgainstThatAgencyWithoutAnAuditRow()
     {
         const string key = "ohk_GDT_dev_this-is-not-the-gdt-secret";
+        var before = await TallyAsync("GDT", "unauthenticated");
 
         var response = await PostAsync(factory.CreateClient().WithBearer(key), "/v1/lookups", Question);
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.Unauthorized, "unauthenticated");
         Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
-        var entry = await AuditedAsync(problem);
-        AssertRefusedBeforeEndpoint(entry, "GDT", "lookup", "unauthenticated");
-        AssertHoldsNothingSent(entry, key, "not-the-gdt-secret", "ohk_", Citizen, "tax-registration", "fullName");
+        Assert.False(problem.TryGetProperty("auditId", out _));
+        Assert.Equal(before + 1, await TallyAsync("GDT", "unauthenticated"));
     }
 
     [Fact]
-    public async Task Lookup_MalformedKeyNamingAnAgency_IsAuditedWithoutAnAgencyOrTheKey()
+    public async Task Lookup_MalformedKeyNamingAnAgency_IsCountedWithoutAnAgency()
     {
         // Not a key the directory can parse (the secret is too short), so it names no agency: nothing is attributed to GDT.
         const string key = "ohk_GDT_dev_wrong";
+        var (gdt, unknown) = (await TallyAsync("GDT", "unauthenticated"), await TallyAsync("unknown", "unauthenticated"));
 
         var response = await PostAsync(factory.CreateClient().WithBearer(key), "/v1/lookups", Question);
 
-        var entry = await AuditedAsync(await response.AssertProblemAsync(HttpStatusCode.Unauthorized, "unauthenticated"));
-        AssertRefusedBeforeEndpoint(entry, agencyCode: null, "lookup", "unauthenticated");
-        AssertHoldsNothingSent(entry, key, "wrong", "ohk_", Citizen);
+        await response.AssertProblemAsync(HttpStatusCode.Unauthorized, "unauthenticated");
+        Assert.Equal((gdt, unknown + 1), (await TallyAsync("GDT", "unauthenticated"), await TallyAsync("unknown", "unauthenticated")));
     }
 
     [Theory]
-    [InlineData("/v1/lookups", "lookup")]
-    [InlineData("/v1/lookups/batch", "lookup-batch")]
-    [InlineData("/v1/verifications", "verification")]
-    public async Task AgencyApi_WithoutAKey_IsAuditedWithoutAnAgency(string path, string operation)
+    [InlineData("/v1/lookups")]
+    [InlineData("/v1/lookups/batch")]
+    [InlineData("/v1/verifications")]
+    [InlineData("/V1/LOOKUPS")]
+    public async Task AgencyApi_WithoutAKey_IsCountedWithoutAnAgency(string path)
     {
+        var before = await TallyAsync("unknown", "unauthenticated");
+
         var response = await PostAsync(factory.CreateClient(), path, Question);
 
-        var entry = await AuditedAsync(await response.AssertProblemAsync(HttpStatusCode.Unauthorized, "unauthenticated"));
-        AssertRefusedBeforeEndpoint(entry, agencyCode: null, operation, "unauthenticated");
-        AssertHoldsNothingSent(entry, Citizen, "tax-registration");
+        var problem = await response.AssertProblemAsync(HttpStatusCode.Unauthorized, "unauthenticated");
+        Assert.False(problem.TryGetProperty("auditId", out _));
+        Assert.Equal(before + 1, await TallyAsync("unknown", "unauthenticated"));
     }
 
     [Theory]
     [InlineData("ohk_ZZZ_dev_no-such-agency")]
     [InlineData("dev-operator-key")]
     [InlineData("not-a-key-at-all")]
-    public async Task AgencyApi_KeyNamingNoAgency_IsAuditedWithoutAnAgencyOrTheKey(string key)
+    public async Task AgencyApi_KeyNamingNoAgency_IsCountedWithoutAnAgency(string key)
     {
+        var before = await TallyAsync("unknown", "unauthenticated");
+
         var response = await factory.CreateClient().WithBearer(key).GetAsync("/v1/agency");
 
-        var entry = await AuditedAsync(await response.AssertProblemAsync(HttpStatusCode.Unauthorized, "unauthenticated"));
-        AssertRefusedBeforeEndpoint(entry, agencyCode: null, "/v1/agency", "unauthenticated");
-        AssertHoldsNothingSent(entry, key, "ZZZ");
+        await response.AssertProblemAsync(HttpStatusCode.Unauthorized, "unauthenticated");
+        Assert.Equal(before + 1, await TallyAsync("unknown", "unauthenticated"));
     }
 
     [Fact]
-    public async Task AgencyApi_CitizenToken_IsAuditedWithoutAnAgency()
+    public async Task AgencyApi_CitizenToken_IsCountedWithoutAnAgency()
     {
         var citizen = await CitizenTokens.ClientAsync(factory, await factory.NewCitizenAsync());
+        var before = await TallyAsync("unknown", "unauthenticated");
 
         var response = await PostAsync(citizen, "/v1/verifications", Question);
 
-        var entry = await AuditedAsync(await response.AssertProblemAsync(HttpStatusCode.Unauthorized, "unauthenticated"));
-        AssertRefusedBeforeEndpoint(entry, agencyCode: null, "verification", "unauthenticated");
+        await response.AssertProblemAsync(HttpStatusCode.Unauthorized, "unauthenticated");
+        Assert.Equal(before + 1, await TallyAsync("unknown", "unauthenticated"));
     }
 
     [Theory]
@@ -126,17 +133,30 @@ public sealed class RefusalAuditTests(EmbeddedHubFactory factory) : IClassFixtur
         var response = await factory.Agency("GDT").GetAsync("/v1/disputes?limit=many");
 
         var entry = await AuditedAsync(await response.AssertProblemAsync(HttpStatusCode.BadRequest, "malformed-request"));
-        AssertRefusedBeforeEndpoint(entry, "GDT", "/v1/disputes", "malformed-request");
+        AssertRefusedBeforeEndpoint(entry, "GDT", "disputes", "malformed-request");
         AssertHoldsNothingSent(entry, "many");
     }
 
     [Fact]
-    public async Task AgencyApi_NotJsonWithoutAKey_Is401AndAudited()
+    public async Task AgencyApi_NotJsonWithoutAKey_Is401AndCounted()
     {
+        var before = await TallyAsync("unknown", "unauthenticated");
+
         var response = await factory.CreateClient().PostAsync("/v1/lookups", new StringContent("x", Encoding.UTF8, "text/plain"));
 
-        var entry = await AuditedAsync(await response.AssertProblemAsync(HttpStatusCode.Unauthorized, "unauthenticated"));
-        AssertRefusedBeforeEndpoint(entry, agencyCode: null, "/v1", "unauthenticated");
+        await response.AssertProblemAsync(HttpStatusCode.Unauthorized, "unauthenticated");
+        Assert.Equal(before + 1, await TallyAsync("unknown", "unauthenticated"));
+    }
+
+    [Theory]
+    [InlineData("/V1/lookups")]
+    [InlineData("/v1/LOOKUPS")]
+    public async Task Lookup_MalformedBodyInAnyLetterCase_IsAudited(string path)
+    {
+        var response = await PostAsync(factory.Agency("GDT"), path, "{");
+
+        var entry = await AuditedAsync(await response.AssertProblemAsync(HttpStatusCode.BadRequest, "malformed-request"));
+        AssertRefusedBeforeEndpoint(entry, "GDT", "lookup", "malformed-request");
     }
 
     [Theory]
@@ -189,7 +209,9 @@ public sealed class RefusalAuditTests(EmbeddedHubFactory factory) : IClassFixtur
         var malformed = await PostAsync(failing.CreateClient().WithBearer(Demo("GDT")), "/v1/lookups", "{");
         var notJson = await failing.CreateClient().WithBearer(Demo("GDT")).PostAsync("/v1/lookups", new StringContent("x", Encoding.UTF8, "text/plain"));
 
-        foreach (var response in new[] { unauthenticated, malformed, notJson })
+        // A request that never authenticated costs no audit row, so a failing log does not change its answer.
+        await unauthenticated.AssertProblemAsync(HttpStatusCode.Unauthorized, "unauthenticated");
+        foreach (var response in new[] { malformed, notJson })
         {
             var problem = await response.AssertProblemAsync(HttpStatusCode.ServiceUnavailable, "audit-unavailable");
             Assert.Equal("1", response.Headers.RetryAfter?.ToString());
@@ -201,6 +223,15 @@ public sealed class RefusalAuditTests(EmbeddedHubFactory factory) : IClassFixtur
 
     private static Task<HttpResponseMessage> PostAsync(HttpClient client, string path, string json) =>
         client.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
+
+    /// <summary>The stored count of unauthenticated refusals this minute (and the last) for the agency and reason, after a flush.</summary>
+    private async Task<long> TallyAsync(string agency, string reason)
+    {
+        await factory.Services.GetRequiredService<UnauthenticatedRefusals>().FlushAsync(CancellationToken.None);
+        var now = DateTimeOffset.UtcNow;
+        var tallies = await factory.Services.GetRequiredService<IRefusalTallyStore>().ReadAsync(now.AddMinutes(-10), now.AddMinutes(1), CancellationToken.None);
+        return tallies.Where(t => t.Agency == agency && t.Reason == reason).Sum(t => t.Count);
+    }
 
     private async Task<AuditEntry> AuditedAsync(JsonElement problem)
     {

@@ -106,9 +106,10 @@ public sealed class QuotaPostgresTests(PostgresServer postgres, TwoSiloHub hub, 
     {
         var (code, key) = await NewAgencyAsync();
         using var agency = TwoSiloHub.Agency(hub.B, key);
-        var unlimited = await agency.GetAsync("/v1/agency");
-        Assert.Equal(HttpStatusCode.OK, unlimited.StatusCode);
-        Assert.False(unlimited.Headers.Contains("RateLimit-Policy"), "An unlimited agency gets no rate-limit fields.");
+        var byDefault = await agency.GetAsync("/v1/agency");
+        Assert.Equal(HttpStatusCode.OK, byDefault.StatusCode);
+        // No agency is unlimited by omission: without a quota of its own the default (Hub:Quotas:Default) applies.
+        Assert.StartsWith("\"rate\";q=2000;w=2, \"daily\";q=10000000;w=86400", byDefault.Headers.GetValues("RateLimit-Policy").Single(), StringComparison.Ordinal);
 
         await PutQuotaAsync(code, new { dailyRequests = 1_000_000, monthlyRequests = 5_000_000 });
         var sinceSet = Stopwatch.StartNew();
@@ -122,13 +123,13 @@ public sealed class QuotaPostgresTests(PostgresServer postgres, TwoSiloHub hub, 
         output.WriteLine($"A quota set through silo A held on silo B after {sinceSet.Elapsed.TotalSeconds:F2} s.");
         Assert.Equal(HttpStatusCode.OK, (await hub.A.Client.DeleteAsync($"/admin/agencies/{code}/quota")).StatusCode);
         var sinceDelete = Stopwatch.StartNew();
-        while ((await agency.GetAsync("/v1/agency")).Headers.Contains("RateLimit-Policy"))
+        while (!(await agency.GetAsync("/v1/agency")).Headers.GetValues("RateLimit-Policy").Single().StartsWith("\"rate\";q=2000", StringComparison.Ordinal))
         {
-            Assert.True(sinceDelete.Elapsed < TimeSpan.FromSeconds(10), "Silo B still limits the agency whose quota was deleted through silo A.");
+            Assert.True(sinceDelete.Elapsed < TimeSpan.FromSeconds(10), "Silo B still applies the quota deleted through silo A instead of the default.");
             await Task.Delay(50);
         }
 
-        output.WriteLine($"A quota deleted through silo A was lifted on silo B after {sinceDelete.Elapsed.TotalSeconds:F2} s.");
+        output.WriteLine($"A quota deleted through silo A gave way to the default on silo B after {sinceDelete.Elapsed.TotalSeconds:F2} s.");
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using OrleansHub.Abstractions.Quotas;
+using OrleansHub.Grains.Quotas;
 
 namespace OrleansHub.Grains.Tests.Quotas;
 
@@ -57,17 +58,28 @@ public sealed class AgencyQuotaGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task SetAsync_Null_MakesTheAgencyUnlimitedAsANewVersion()
+    public async Task SetAsync_Null_PutsTheAgencyUnderTheDefaultQuotaAsANewVersion()
     {
         var grain = Grain(NewCode());
         await grain.SetAsync(new AgencyQuota(10, 100, null, null), null, "operator");
 
         var removed = await grain.SetAsync(null, expectedVersion: 1, "operator");
-        var lease = await grain.LeaseAsync(new QuotaLeaseRequest(1_000, 0, default));
+        var lease = await grain.LeaseAsync(new QuotaLeaseRequest(100_000, 0, default));
 
+        var defaults = new DefaultQuotaOptions();
         Assert.Equal(2, removed.Settings.Version);
-        Assert.Null(removed.Settings.Quota);
-        Assert.Equal(1_000, lease.Granted);
+        Assert.True(removed.Settings.IsDefault);
+        Assert.Equal(defaults.Quota, removed.Settings.Quota);
+        Assert.InRange(lease.Granted, 1, defaults.Burst!.Value);
         Assert.Null((await grain.GetHistoryAsync())[0].Quota);
+    }
+
+    [Fact]
+    public async Task LeaseAsync_AgencyNeverGivenAQuota_IsHeldToTheDefault()
+    {
+        var lease = await Grain(NewCode()).LeaseAsync(new QuotaLeaseRequest(1_000_000, 0, default));
+
+        Assert.True(lease.Settings.IsDefault);
+        Assert.Equal(new DefaultQuotaOptions().Burst, lease.Granted);
     }
 }

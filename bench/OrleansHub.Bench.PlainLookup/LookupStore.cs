@@ -24,6 +24,16 @@ public sealed class LookupStore(NpgsqlDataSource dataSource, PlainLookupOptions 
         "INSERT INTO plain_audit (id, at, agency, citizen_id, fields, purpose, outcome) " +
         "VALUES ($1, now(), $2, $3, $4, $5, CASE WHEN EXISTS (SELECT 1 FROM citizen_copy WHERE id = $3) THEN 'disclosed' ELSE 'citizen-unknown' END)";
 
+    // One row per requested ID that exists: its requested members as one jsonb object.
+    private const string SelectBatchSql =
+        "SELECT c.id, (SELECT jsonb_object_agg(f, c.record -> f) FROM unnest($2::text[]) AS f) FROM citizen_copy c WHERE c.id = ANY($1)";
+
+    // One audit row per requested ID, its outcome decided in the same statement.
+    private const string AuditBatchSql =
+        "INSERT INTO plain_audit (id, at, agency, citizen_id, fields, purpose, outcome) " +
+        "SELECT gen_random_uuid(), now(), $2, i, $3, $4, CASE WHEN EXISTS (SELECT 1 FROM citizen_copy WHERE id = i) THEN 'disclosed' ELSE 'citizen-unknown' END " +
+        "FROM unnest($1::text[]) AS i";
+
     private const string SchemaSql = """
         CREATE TABLE IF NOT EXISTS citizen_copy (id text PRIMARY KEY, record jsonb NOT NULL);
         CREATE TABLE IF NOT EXISTS plain_audit (
@@ -51,6 +61,43 @@ public sealed class LookupStore(NpgsqlDataSource dataSource, PlainLookupOptions 
     {
         await using var command = dataSource.CreateCommand(SchemaSql);
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Reads the requested fields of up to 100 citizens and records one access row each; returns once all are committed.</summary>
+    public async Task<Dictionary<string, string>> LookupBatchAsync(string[] citizenIds, string[] fields, string purpose, CancellationToken cancellationToken)
+    {
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(SelectBatchSql)
+        {
+            Parameters =
+            {
+                new NpgsqlParameter<string[]> { TypedValue = citizenIds, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+                new NpgsqlParameter<string[]> { TypedValue = fields, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+            },
+        });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(AuditBatchSql)
+        {
+            Parameters =
+            {
+                new NpgsqlParameter<string[]> { TypedValue = citizenIds, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+                new NpgsqlParameter<string> { TypedValue = options.Agency },
+                new NpgsqlParameter<string[]> { TypedValue = fields, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+                new NpgsqlParameter<string> { TypedValue = purpose },
+            },
+        });
+
+        var found = new Dictionary<string, string>(citizenIds.Length, StringComparer.Ordinal);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            found[reader.GetString(0)] = reader.GetFieldValue<string>(1);
+        }
+
+        while (await reader.NextResultAsync(cancellationToken))
+        {
+        }
+
+        return found;
     }
 
     /// <summary>Reads the requested fields of one citizen and records the access; returns once both are committed.</summary>

@@ -24,7 +24,7 @@ public sealed class LookupClient : IDisposable
         {
             Timeout = TimeSpan.FromSeconds(30),
         };
-        _lookups = new Uri(options.Url, "/v1/lookups");
+        _lookups = new Uri(options.Url, options.Path);
         _authorization = new AuthenticationHeaderValue("Bearer", options.Key);
     }
 

@@ -65,7 +65,7 @@ public sealed record LoadOptions(
         }
 
         var bodies = ids.Select(id => Encoding.UTF8.GetBytes(Kind == "verify"
-                ? $$"""{"citizenId":"{{id}}","purpose":"kyc","claims":{"fullName":"Nguyễn Văn An"},"predicates":{"minimumAge":18}}"""
+                ? "{\"citizenId\":\"" + id + "\",\"purpose\":\"kyc\",\"claims\":{\"fullName\":\"Nguyễn Văn An\"},\"predicates\":{\"minimumAge\":18}}"
                 : "{\"citizenId\":\"" + id + "\"," + Fields + ",\"purpose\":\"kyc\"}"))
             .ToArray();
         return (ids, bodies);

@@ -19,6 +19,8 @@
 #                               citizen_copy and the hub's imported citizens): skips generate, COPY and the hub import
 #                               (about 25 minutes per million citizens on this machine)
 #   HUB_BENCH_EMBEDDED=0        skip the embedded hub
+#   HUB_BENCH_QUICK=1           while iterating: only the ceiling, the hub's four peaks, the plain lookup and the
+#                               embedded lookup (no open loop, cold or plain batch/verification)
 #   HUB_BENCH_MEMORY_SECONDS=N  after the rest, N seconds of cold lookups at a fixed rate sampling the hub's RSS every 10 s
 #   HUB_RUN_DIR, HUB_PG_PORT    run folder and private PostgreSQL port (defaults below)
 #   WRK_THREADS, WRK_CONNECTIONS, WRK_SECONDS, WRK_WARMUP_SECONDS, PLAIN_POOL_SIZE   load shape (defaults below)
@@ -32,6 +34,7 @@ export HUB_PG_PORT="${HUB_PG_PORT:-55720}"
 SKIP_IMPORT="${HUB_BENCH_SKIP_IMPORT:-0}"
 EMBEDDED="${HUB_BENCH_EMBEDDED:-1}"
 MEMORY_SECONDS="${HUB_BENCH_MEMORY_SECONDS:-0}"
+QUICK="${HUB_BENCH_QUICK:-0}"
 
 # Two wrk threads for two cores; 64 connections keep both servers saturated without an absurd queue. Same for all.
 WRK_THREADS="${WRK_THREADS:-2}"
@@ -226,11 +229,12 @@ hV=$(measure hub-verify verify "$HUB" "$KEY" "$IDS" "$HUB_PID" "$HUB"); log "ver
 hA=$(measure hub-agency agency "$HUB" "$KEY" "$IDS" "$HUB_PID" "$HUB"); log "agency $hA"
 log "plain"
 pL=$(measure plain-lookup lookup "$PLAIN" "$PLAIN_KEY" "$IDS" "$PLAIN_PID"); log "lookup $pL"
+declare -A OL
+if [[ "$QUICK" != 1 ]]; then
 pB=$(measure plain-batch batch "$PLAIN" "$PLAIN_KEY" "$IDS" "$PLAIN_PID"); log "batch $pB"
 pV=$(measure plain-verify verify "$PLAIN" "$PLAIN_KEY" "$IDS" "$PLAIN_PID"); log "verify $pV"
 
 log "half of each one's peak, open loop"
-declare -A OL
 for kind in lookup batch verify; do
   case $kind in lookup) h=$hL p=$pL ;; batch) h=$hB p=$pB ;; verify) h=$hV p=$pV ;; esac
   OL[hub-$kind]=$(open_loop "$HUB" "$KEY" $(( $(kv "$h" rps) / 2 )) "$kind" "$IDS"); log "hub $kind ${OL[hub-$kind]}"
@@ -243,7 +247,9 @@ hC=$(measure hub-cold lookup "$HUB" "$KEY" "$COLD" "$HUB_PID" "$HUB"); log "hub 
 c1=$(metric "$HUB" orleans_catalog_activation_created_total)
 pC=$(measure plain-cold lookup "$PLAIN" "$PLAIN_KEY" "$COLD" "$PLAIN_PID"); log "plain cold $pC"
 activations_per_s=$(( (c1 - c0) / (WRK_SECONDS + WRK_WARMUP_SECONDS) ))
+fi
 hub_peak=$(peak_mib "$HUB_PID"); hub_rss=$(rss_mib "$HUB_PID"); active_now=$(metric "$HUB" orleans_catalog_activations)
+hC=${hC:-}; pC=${pC:-}
 
 memory_rows=""
 if (( MEMORY_SECONDS > 0 )); then
@@ -270,10 +276,12 @@ if [[ "$EMBEDDED" == 1 ]]; then
   dotnet "$CLI_DLL" import --file "$HUB_RUN_DIR/embedded.ndjson" --hub "$EMB" --key "$OPERATOR_KEY" >"$HUB_RUN_DIR/embedded-import.out" 2>&1 \
     || die "embedded import failed"
   EKEY=$(prepare_hub "$EMB")
-  eA=$(measure emb-agency agency "$EMB" "$EKEY" "$HUB_RUN_DIR/embedded-ids.txt" "$EMB_PID" "$EMB"); log "embedded agency $eA"
   eL=$(measure emb-lookup lookup "$EMB" "$EKEY" "$HUB_RUN_DIR/embedded-ids.txt" "$EMB_PID" "$EMB"); log "embedded lookup $eL"
-  eB=$(measure emb-batch batch "$EMB" "$EKEY" "$HUB_RUN_DIR/embedded-ids.txt" "$EMB_PID" "$EMB"); log "embedded batch $eB"
-  eV=$(measure emb-verify verify "$EMB" "$EKEY" "$HUB_RUN_DIR/embedded-ids.txt" "$EMB_PID" "$EMB"); log "embedded verify $eV"
+  if [[ "$QUICK" != 1 ]]; then
+    eA=$(measure emb-agency agency "$EMB" "$EKEY" "$HUB_RUN_DIR/embedded-ids.txt" "$EMB_PID" "$EMB"); log "embedded agency $eA"
+    eB=$(measure emb-batch batch "$EMB" "$EKEY" "$HUB_RUN_DIR/embedded-ids.txt" "$EMB_PID" "$EMB"); log "embedded batch $eB"
+    eV=$(measure emb-verify verify "$EMB" "$EKEY" "$HUB_RUN_DIR/embedded-ids.txt" "$EMB_PID" "$EMB"); log "embedded verify $eV"
+  fi
   e2=$(measure constant-2 constant "$PLAIN" x "$IDS" "$PLAIN_PID"); log "ceiling again $e2"
 fi
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -287,6 +295,10 @@ ol_row() { echo "| $1 | $(kv "$2" target_rps) | $(kv "$2" achieved_rps) | $(kv "
 command_line="bench/lookup/run.sh $COUNT $WORKING_SET"
 [[ "$SKIP_IMPORT" != 1 ]] || command_line="HUB_BENCH_SKIP_IMPORT=1 $command_line"
 (( MEMORY_SECONDS == 0 )) || command_line="HUB_BENCH_MEMORY_SECONDS=$MEMORY_SECONDS $command_line"
+if [[ "$QUICK" == 1 ]]; then
+  log "quick run: no report written"
+  exit 0
+fi
 mkdir -p "$REPO/bench/results"
 report="$REPO/bench/results/lookup-$(date +%Y-%m-%d)-$COUNT.md"
 ceiling=$(kv "$a" rps)

@@ -12,8 +12,13 @@ namespace OrleansHub.Host.Audit;
 /// racing for the same month do not fail. The batch's charges are added to <c>fee_ledger</c> in the same transaction.
 /// Also reads the chains back for <see cref="AuditVerifier"/>.
 /// </summary>
-public sealed class PostgresAuditStore(NpgsqlDataSource dataSource) : IAuditBatchStore, IAuditChainSource
+public sealed class PostgresAuditStore(NpgsqlDataSource dataSource) : IAuditBatchStore, IAuditChainSource, IAsyncDisposable
 {
+    /// <summary>Most idle connections the writers keep (one per writer loop is all they use).</summary>
+    private const int MaxHeldConnections = 16;
+
+    private readonly ConcurrentBag<NpgsqlConnection> _connections = [];
+
     // Arbitrary, fixed, distinct from the migration runner's key; the month number is added to it.
     private const long PartitionLockKey = 0x4F726C4175640000;
 
@@ -54,41 +59,17 @@ public sealed class PostgresAuditStore(NpgsqlDataSource dataSource) : IAuditBatc
         try
         {
             await EnsurePartitionsAsync(batch.Entries, cancellationToken).ConfigureAwait(false);
-            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await using (var links = new NpgsqlBatch(connection, transaction))
+            var connection = await TakeConnectionAsync(cancellationToken).ConfigureAwait(false);
+            var healthy = false;
+            try
             {
-                links.BatchCommands.Add(new NpgsqlBatchCommand(InsertBatch)
-                {
-                    Parameters =
-                    {
-                        new NpgsqlParameter<Guid> { TypedValue = batch.ChainId },
-                        new NpgsqlParameter<long> { TypedValue = batch.Sequence },
-                        new NpgsqlParameter<byte[]> { TypedValue = batch.PreviousHash },
-                        new NpgsqlParameter<byte[]> { TypedValue = batch.Hash },
-                        new NpgsqlParameter<int> { TypedValue = batch.Entries.Count },
-                        new NpgsqlParameter<DateTime> { TypedValue = batch.FirstAt.UtcDateTime },
-                        new NpgsqlParameter<DateTime> { TypedValue = batch.LastAt.UtcDateTime },
-                    },
-                });
-                links.BatchCommands.Add(new NpgsqlBatchCommand(batch.Sequence == 1 ? InsertHead : AdvanceHead)
-                {
-                    Parameters =
-                    {
-                        new NpgsqlParameter<Guid> { TypedValue = batch.ChainId },
-                        new NpgsqlParameter<long> { TypedValue = batch.Sequence },
-                        new NpgsqlParameter<byte[]> { TypedValue = batch.Hash },
-                    },
-                });
-                if (await links.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 2)
-                {
-                    throw new InvalidOperationException($"Audit chain {batch.ChainId} is not at batch {batch.Sequence - 1}; batch {batch.Sequence} was not written.");
-                }
+                await WriteAsync(connection, batch, cancellationToken).ConfigureAwait(false);
+                healthy = true;
             }
-
-            await CopyEntriesAsync(connection, batch, cancellationToken).ConfigureAwait(false);
-            await AddToLedgerAsync(connection, transaction, batch, cancellationToken).ConfigureAwait(false);
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            finally
+            {
+                await ReturnConnectionAsync(connection, healthy).ConfigureAwait(false);
+            }
         }
         catch
         {
@@ -96,6 +77,84 @@ public sealed class PostgresAuditStore(NpgsqlDataSource dataSource) : IAuditBatc
             _partitions.Clear();
             throw;
         }
+    }
+
+    /// <summary>
+    /// A connection held by the audit writers themselves, not returned to the pool between batches: returning one makes
+    /// Npgsql reset the session (several statements on the server per batch) and keeps nothing prepared. A connection whose
+    /// batch failed is closed instead of kept.
+    /// </summary>
+    private async ValueTask<NpgsqlConnection> TakeConnectionAsync(CancellationToken cancellationToken) =>
+        _connections.TryTake(out var held) && held.State == System.Data.ConnectionState.Open
+            ? held
+            : await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+
+    private async ValueTask ReturnConnectionAsync(NpgsqlConnection connection, bool healthy)
+    {
+        if (healthy && _connections.Count < MaxHeldConnections)
+        {
+            _connections.Add(connection);
+            return;
+        }
+
+        await connection.DisposeAsync().ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        while (_connections.TryTake(out var connection))
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// One transaction: the binary <c>COPY</c> of the entries, then one round trip holding the chain's new batch row and
+    /// head and the ledger lines, then <c>COMMIT</c>. Statements are prepared once per held connection.
+    /// </summary>
+    private static async Task WriteAsync(NpgsqlConnection connection, AuditBatch batch, CancellationToken cancellationToken)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await CopyEntriesAsync(connection, batch, cancellationToken).ConfigureAwait(false);
+        await using (var links = new NpgsqlBatch(connection, transaction))
+        {
+            links.BatchCommands.Add(new NpgsqlBatchCommand(InsertBatch)
+            {
+                Parameters =
+                {
+                    new NpgsqlParameter<Guid> { TypedValue = batch.ChainId },
+                    new NpgsqlParameter<long> { TypedValue = batch.Sequence },
+                    new NpgsqlParameter<byte[]> { TypedValue = batch.PreviousHash },
+                    new NpgsqlParameter<byte[]> { TypedValue = batch.Hash },
+                    new NpgsqlParameter<int> { TypedValue = batch.Entries.Count },
+                    new NpgsqlParameter<DateTime> { TypedValue = batch.FirstAt.UtcDateTime },
+                    new NpgsqlParameter<DateTime> { TypedValue = batch.LastAt.UtcDateTime },
+                },
+            });
+            var head = new NpgsqlBatchCommand(batch.Sequence == 1 ? InsertHead : AdvanceHead)
+            {
+                Parameters =
+                {
+                    new NpgsqlParameter<Guid> { TypedValue = batch.ChainId },
+                    new NpgsqlParameter<long> { TypedValue = batch.Sequence },
+                    new NpgsqlParameter<byte[]> { TypedValue = batch.Hash },
+                },
+            };
+            links.BatchCommands.Add(head);
+            if (LedgerLines(batch) is { } ledger)
+            {
+                links.BatchCommands.Add(ledger);
+            }
+
+            await links.PrepareAsync(cancellationToken).ConfigureAwait(false);
+            await links.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            if (head.RecordsAffected != 1)
+            {
+                throw new InvalidOperationException($"Audit chain {batch.ChainId} is not at batch {batch.Sequence - 1}; batch {batch.Sequence} was not written.");
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<Guid>> ReadChainIdsAsync(CancellationToken cancellationToken)
@@ -206,27 +265,27 @@ public sealed class PostgresAuditStore(NpgsqlDataSource dataSource) : IAuditBatc
         value is { } present ? importer.WriteAsync(present, type, cancellationToken) : importer.WriteNullAsync(cancellationToken);
 
     /// <summary>
-    /// Adds the batch's charges to the fee ledger in the batch's own transaction: ledger and audit log commit or fail
-    /// together. Lines go in key order so concurrent writers lock ledger rows in the same order and never deadlock.
+    /// The batch's charges as one fee-ledger upsert, run in the batch's own transaction: ledger and audit log commit or
+    /// fail together. Lines go in key order so concurrent writers lock ledger rows in the same order and never deadlock.
+    /// Null when the batch charged nothing.
     /// </summary>
-    private static async Task AddToLedgerAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, AuditBatch batch, CancellationToken cancellationToken)
+    private static NpgsqlBatchCommand? LedgerLines(AuditBatch batch)
     {
         var lines = FeeLedgerLine.Aggregate(batch.Entries);
-        if (lines.Count == 0)
+        return lines.Count == 0 ? null : new NpgsqlBatchCommand(AddLedgerLines)
         {
-            return;
-        }
-
-        await using var command = new NpgsqlCommand(AddLedgerLines, connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. lines.Select(l => l.AgencyCode)] });
-        command.Parameters.Add(new NpgsqlParameter<DateOnly[]> { TypedValue = [.. lines.Select(l => l.Day)] });
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. lines.Select(l => l.Product)] });
-        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. lines.Select(l => l.Answers)] });
-        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. lines.Select(l => l.Fields)] });
-        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. lines.Select(l => l.ExemptAnswers)] });
-        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. lines.Select(l => l.ExemptFields)] });
-        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. lines.Select(l => l.AmountVnd)] });
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            Parameters =
+            {
+                new NpgsqlParameter<string[]> { TypedValue = [.. lines.Select(l => l.AgencyCode)] },
+                new NpgsqlParameter<DateOnly[]> { TypedValue = [.. lines.Select(l => l.Day)] },
+                new NpgsqlParameter<string[]> { TypedValue = [.. lines.Select(l => l.Product)] },
+                new NpgsqlParameter<long[]> { TypedValue = [.. lines.Select(l => l.Answers)] },
+                new NpgsqlParameter<long[]> { TypedValue = [.. lines.Select(l => l.Fields)] },
+                new NpgsqlParameter<long[]> { TypedValue = [.. lines.Select(l => l.ExemptAnswers)] },
+                new NpgsqlParameter<long[]> { TypedValue = [.. lines.Select(l => l.ExemptFields)] },
+                new NpgsqlParameter<long[]> { TypedValue = [.. lines.Select(l => l.AmountVnd)] },
+            },
+        };
     }
 
     private static Task WriteTextAsync(NpgsqlBinaryImporter importer, string? value, CancellationToken cancellationToken) =>

@@ -306,8 +306,15 @@ public sealed class DisclosureService(
             return Refused(agency, citizen.Value, operation, purpose, fields, ProblemTypes.CitizenUnknown, [], requestId);
         }
 
-        var entry = fees.Priced(NewEntry(agency.Code, citizen.Value, operation, purpose, [.. disclosure.Fields.Keys], denial: null, requestId),
-            agency, FeeProducts.ApiDisclosure, disclosure.Fields.Count);
+        var now = time.GetUtcNow();
+        var disclosed = new string[disclosure.Fields.Count];
+        var at = 0;
+        foreach (var field in disclosure.Fields.Keys)
+        {
+            disclosed[at++] = field;
+        }
+        var entry = new AuditEntry(Guid.CreateVersion7(now), now, agency.Code, citizen.Value, operation, purpose, disclosed, AuditOutcome.Allowed, Reason: null,
+            fees.Charge(agency, now, FeeProducts.ApiDisclosure, disclosed.Length, denied: false), requestId);
         return new LookupOutcome(null, [], disclosure, withheld, entry);
     }
 

@@ -18,9 +18,13 @@ public sealed class FeeMeter(FeeScheduleBook schedules)
     /// <see cref="FeePricing"/> for what a field is). A denied entry gets none. State agencies are exempt: the agreement
     /// check has already confined them to the purposes of their mandate.
     /// </summary>
-    public AuditEntry Priced(AuditEntry entry, AgencyPolicy agency, string product, int fields)
+    public AuditEntry Priced(AuditEntry entry, AgencyPolicy agency, string product, int fields) =>
+        entry with { Fee = Charge(agency, entry.At, product, fields, entry.Outcome == AuditOutcome.Denied) };
+
+    /// <summary>The charge of an answer made at <paramref name="at"/>: null for a denial.</summary>
+    public FeeCharge? Charge(AgencyPolicy agency, DateTimeOffset at, string product, int fields, bool denied)
     {
         var requester = agency.Definition.Kind == AgencyKind.State ? Requester.StateAgency : Requester.CommercialAgency;
-        return entry with { Fee = FeePricing.Price(schedules.Current, entry.At, requester, product, fields, entry.Outcome == AuditOutcome.Denied) };
+        return FeePricing.Price(schedules.Current, at, requester, product, fields, denied);
     }
 }

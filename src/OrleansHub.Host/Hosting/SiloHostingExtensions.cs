@@ -40,6 +40,7 @@ public static class SiloHostingExtensions
             silo.Configure<ClusterMembershipOptions>(configuration.GetSection($"{HubClusterOptions.Section}:Membership"));
             silo.Configure<SiloMessagingOptions>(configuration.GetSection($"{HubClusterOptions.Section}:Messaging"));
             silo.UseHubStorageSerializer();
+            silo.UseHubActivationCollection(configuration);
             silo.AddHubOrleansDashboard(configuration);
             // Activity.Current (the HTTP request's trace) travels with grain calls, also to other silos.
             silo.AddActivityPropagation();

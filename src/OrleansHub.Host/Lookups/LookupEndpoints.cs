@@ -26,6 +26,7 @@ public static class LookupEndpoints
         builder.Services.AddSingleton<DisclosureService>();
         builder.Services.AddSingleton<IReplayCheck>(sp => sp.GetRequiredService<DisclosureService>());
         builder.Services.AddSingleton<FeeMeter>();
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, LookupJsonContext.Default));
         return builder;
     }
 

@@ -76,6 +76,12 @@ public sealed class DisclosureService(
         _ => throw new ArgumentOutOfRangeException(nameof(denial), denial, "Not a denial."),
     };
 
+    /// <summary>
+    /// Counts a lookup, batch or verification the endpoint refused before asking for a decision (its shape was wrong); the
+    /// pipeline audits the refusal itself.
+    /// </summary>
+    public void CountRefused(string operation, CallingAgency caller, ProblemType refusal) => instruments.AccessDecided(operation, caller.Code, refusal.Slug);
+
     /// <summary>One lookup: agreement → cap → consent → record → price → audit.</summary>
     public async Task<LookupOutcome> LookupAsync(CallingAgency caller, PersonalId citizen, IReadOnlyList<string> fields, string purpose, HttpContext http)
     {

@@ -91,6 +91,7 @@ public static class LookupEndpoints
 
         if (errors.Count > 0)
         {
+            disclosures.CountRefused(DisclosureService.Lookup, agency, ProblemTypes.ValidationFailed);
             return HubProblems.Validation(errors);
         }
 
@@ -105,6 +106,7 @@ public static class LookupEndpoints
     {
         if (request.CitizenIds.Count > MaxBatchSize)
         {
+            disclosures.CountRefused(DisclosureService.BatchLookup, agency, ProblemTypes.BatchTooLarge);
             return HubProblems.Of(ProblemTypes.BatchTooLarge, $"A batch may name at most {MaxBatchSize} citizen IDs; this one names {request.CitizenIds.Count}.");
         }
 
@@ -134,6 +136,7 @@ public static class LookupEndpoints
 
         if (errors.Count > 0)
         {
+            disclosures.CountRefused(DisclosureService.BatchLookup, agency, ProblemTypes.ValidationFailed);
             return HubProblems.Validation(errors);
         }
 
@@ -171,6 +174,7 @@ public static class LookupEndpoints
         errors.AddRange(ValidatePredicates(asked, claims.Count));
         if (errors.Count > 0)
         {
+            disclosures.CountRefused(DisclosureService.Verification, agency, ProblemTypes.ValidationFailed);
             return HubProblems.Validation(errors);
         }
 

@@ -79,6 +79,23 @@ public sealed class WebhookApiTests(FastRetryHubFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task Webhook_DeliveredEvent_IsInTheCitizensAccessLogBeforeItIsSent()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await RegisterAsync(receiver);
+        var citizen = await FollowedCitizenAsync();
+
+        Assert.Equal(HttpStatusCode.OK, (await MoveAsync(citizen, 11)).StatusCode);
+        Assert.True(await receiver.WaitForAsync(r => r.Events().Any(e => e.GetProperty("subject").GetString() == citizen)));
+
+        var holder = await Consents.CitizenTokens.ClientAsync(factory, citizen);
+        var log = (await (await holder.GetAsync("/me/access-log?limit=50")).ReadJsonAsync()).GetProperty("entries").EnumerateArray().ToList();
+        var told = Assert.Single(log, e => e.GetProperty("operation").GetString() == "event-delivered-webhook");
+        Assert.Equal(("GDT", "tax-registration"), (told.GetProperty("agencyCode").GetString(), told.GetProperty("purpose").GetString()));
+        Assert.Equal(["permanentResidence"], told.GetProperty("fields").EnumerateArray().Select(f => f.GetString()));
+    }
+
+    [Fact]
     public async Task Webhook_EndpointFailsTwice_IsRetriedWithTheSameMessageIdUntilDelivered()
     {
         await using var receiver = await WebhookReceiver.StartAsync();

@@ -19,16 +19,28 @@ public sealed class DispatchSignal
 }
 
 /// <summary>
-/// The sink citizen grains append to: the event log, then a wake-up for the dispatchers. The wake-up never delays the
-/// grain's acknowledgement: the local signal is immediate and the NOTIFY to the other silos is sent in the background.
+/// Tells the dispatchers that the log grew: this silo's at once, the other silos' through a coalesced NOTIFY sent in the
+/// background (PostgreSQL mode), so it never delays the write that grew the log.
 /// </summary>
-public sealed class NotifyingEventSink(ICitizenEventLog log, DispatchSignal local, PostgresAppendNotifier? others) : Grains.Events.ICitizenEventSink
+public sealed class EventLogGrowth(DispatchSignal local, PostgresAppendNotifier? others)
+{
+    public void Grew()
+    {
+        local.Signal();
+        others?.Appended();
+    }
+}
+
+/// <summary>
+/// The sink the in-memory registry storage appends citizen events to in embedded mode: the event log, then a wake-up for
+/// the dispatcher.
+/// </summary>
+public sealed class NotifyingEventSink(ICitizenEventLog log, EventLogGrowth growth) : Grains.Events.ICitizenEventSink
 {
     public async Task AppendAsync(IReadOnlyList<Abstractions.Events.CitizenEvent> events, CancellationToken cancellationToken)
     {
         await log.AppendAsync(events, cancellationToken);
-        local.Signal();
-        others?.Appended();
+        growth.Grew();
     }
 }
 

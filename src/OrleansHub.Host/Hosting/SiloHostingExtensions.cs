@@ -6,7 +6,9 @@ using Npgsql;
 using Orleans.Configuration;
 using Orleans.Serialization;
 using OrleansHub.Grains;
+using OrleansHub.Grains.Registry;
 using OrleansHub.Host.Cluster;
+using OrleansHub.Host.Registry;
 using OrleansHub.Host.Storage;
 
 namespace OrleansHub.Host.Hosting;
@@ -16,7 +18,10 @@ public static class SiloHostingExtensions
 {
     private const string NpgsqlInvariant = "Npgsql";
 
-    /// <summary>Adds the silo: localhost clustering and memory storage when embedded, ADO.NET on PostgreSQL otherwise.</summary>
+    /// <summary>
+    /// Adds the silo: localhost clustering and memory storage when embedded; on PostgreSQL, ADO.NET clustering, reminders and
+    /// storage of the low-volume grains, and the group-committing registry storage for citizens and cards.
+    /// </summary>
     public static WebApplicationBuilder AddOrleansHub(this WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
@@ -51,7 +56,8 @@ public static class SiloHostingExtensions
             if (mode == StorageMode.Embedded)
             {
                 silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
-                silo.AddMemoryGrainStorage(GrainStorageNames.Registry);
+                silo.AddMemoryGrainStorage(GrainStorageNames.Directory);
+                silo.AddInMemoryRegistryStorage();
                 silo.UseInMemoryReminderService();
                 return;
             }
@@ -68,11 +74,13 @@ public static class SiloHostingExtensions
                 o.Invariant = NpgsqlInvariant;
                 o.ConnectionString = connectionString;
             });
-            silo.AddAdoNetGrainStorage(GrainStorageNames.Registry, o =>
+            silo.AddAdoNetGrainStorage(GrainStorageNames.Directory, o =>
             {
                 o.Invariant = NpgsqlInvariant;
                 o.ConnectionString = connectionString;
             });
+            // Citizens and cards: group-committed, with their history, events and expiry listings in the same transactions.
+            silo.AddPostgresRegistryStorage();
             silo.UseAdoNetReminderService(o =>
             {
                 o.Invariant = NpgsqlInvariant;

@@ -6,8 +6,8 @@
 BEGIN;
 UPDATE plain_citizens SET record = jsonb_set(record, '{currentResidence}', to_jsonb('Số ' || :street || ' ngõ 7 phố Huế, Hai Bà Trưng, Hà Nội')),
        version = version + 1
-WHERE n = :n
-RETURNING id, version \gset
+WHERE n = :n;
 INSERT INTO plain_events (event_id, citizen_id, sequence, type, occurred_at, record_version, changed_fields)
-VALUES (gen_random_uuid(), :'id', :version - 1, 'vn.orleanshub.citizen.residence-changed.v1', now(), :version, ARRAY['currentResidence']);
+SELECT gen_random_uuid(), id, version - 1, 'vn.orleanshub.citizen.residence-changed.v1', now(), version, ARRAY['currentResidence']
+FROM plain_citizens WHERE n = :n;
 COMMIT;

@@ -6,8 +6,8 @@ using OrleansHub.Abstractions.Citizens;
 using OrleansHub.Abstractions.Events;
 using OrleansHub.Abstractions.Lookups;
 using OrleansHub.Grains.Events;
-using OrleansHub.Grains.Registry;
 using OrleansHub.Grains.Lookups;
+using OrleansHub.Grains.Registry;
 using F = OrleansHub.Abstractions.Citizens.CitizenFieldNames;
 
 namespace OrleansHub.Grains.Citizens;

@@ -66,7 +66,7 @@ public static class EventEndpoints
             builder.Services.AddSingleton<ICitizenEventLog, InMemoryCitizenEventLog>();
         }
 
-        builder.Services.AddSingleton(sp => new EventLogGrowth(sp.GetRequiredService<DispatchSignal>(), sp.GetService<PostgresAppendNotifier>()));
+        builder.Services.AddSingleton(sp => new EventLogGrowth(sp.GetRequiredService<DispatchSignal>(), sp.GetService<PostgresAppendNotifier>(), sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<ICitizenEventSink, NotifyingEventSink>();
         return builder;
     }

@@ -20,6 +20,7 @@ FILE="$HUB_RUN_DIR/citizens-$COUNT.ndjson"
 HOST_DLL="$REPO/src/OrleansHub.Host/bin/Release/net10.0/OrleansHub.Host.dll"
 CLI_DLL="$REPO/src/OrleansHub.Cli/bin/Release/net10.0/orleanshub.dll"
 
+LOAD_BEFORE="$(cut -d" " -f1-3 /proc/loadavg)"
 log() { echo "bench: $*" >&2; }
 HUB_PID=
 cleanup() {
@@ -110,11 +111,13 @@ done
 copy_rate=$(rate "$COUNT" "$copy_s")
 hub_rate=$(rate "$COUNT" "$import_s")
 ratio=$(echo "scale=3; $hub_rate / $copy_rate" | bc -l)
+LOAD_AFTER="$(cut -d" " -f1-3 /proc/loadavg)"
 report="$REPO/bench/results/import-$(date +%Y-%m-%d)-$COUNT.md"
 cat > "$report" <<REPORT
 # Import benchmark, $(date -u +"%Y-%m-%d %H:%M UTC")
 
-Command: \`bench/import/run.sh $COUNT\` on $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, PostgreSQL $(psql --version | awk '{print $3}') (private, loopback, fsync on).
+Command: \`bench/import/run.sh $COUNT\` on $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, PostgreSQL $(psql --version | awk '{print $3}') (private, loopback, fsync on),
+git $(git -C "$REPO" rev-parse --short HEAD), load average $LOAD_BEFORE before and $LOAD_AFTER after.
 
 | what | seconds | citizens/s |
 |---|---|---|

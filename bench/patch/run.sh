@@ -28,6 +28,7 @@ HOST_DLL="${HUB_HOST_DLL:-$REPO/src/OrleansHub.Host/bin/Release/net10.0/OrleansH
 CLI_DLL="$REPO/src/OrleansHub.Cli/bin/Release/net10.0/orleanshub.dll"
 RESULT="$REPO/bench/results/patch-$(date -u +%Y-%m-%d)${LABEL:+-$LABEL}.md"
 
+LOAD_BEFORE="$(cut -d" " -f1-3 /proc/loadavg)"
 log() { echo "bench: $*" >&2; }
 HUB_PID=
 cleanup() {
@@ -97,11 +98,13 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 
 ratio=$(echo "scale=2; $hub_total / $plain_total" | bc -l)
+LOAD_AFTER="$(cut -d" " -f1-3 /proc/loadavg)"
 cat > "$RESULT" <<REPORT
 # PATCH benchmark, $(date -u +"%Y-%m-%d %H:%M UTC")
 
 Command: \`bench/patch/run.sh\` (COUNT=$COUNT, DURATION=$DURATION, ROUNDS=$ROUNDS) on $(nproc) cores, PostgreSQL
-$(psql --version | awk '{print $3}') (private, loopback, fsync on), one hub silo. Host: \`$(basename "$(dirname "$(dirname "$(dirname "$(dirname "$HOST_DLL")")")")")\`.
+$(psql --version | awk '{print $3}') (private, loopback, fsync on), one hub silo, git $(git -C "$REPO" rev-parse --short HEAD),
+load average $LOAD_BEFORE before and $LOAD_AFTER after. Host: \`$(basename "$(dirname "$(dirname "$(dirname "$(dirname "$HOST_DLL")")")")")\`.
 Import of the $COUNT citizens through the hub first: $(printf %.1f "$import_s") s ($(echo "$COUNT / $import_s" | bc) citizens/s).
 
 | round | plain design (pgbench 16 clients, changes/s) | hub (HTTP, wrk 64 connections, acknowledged/s) | hub / plain | hub non-2xx | hub p99 | PostgreSQL commits per acknowledged change | writes per registry batch | hub CPU µs per change | PostgreSQL CPU µs per change |

@@ -3,16 +3,30 @@ using Npgsql;
 using Orleans.Runtime.Hosting;
 using OrleansHub.Grains;
 using OrleansHub.Grains.Citizens;
+using OrleansHub.Host.Hosting;
 
 namespace OrleansHub.Host.Registry;
 
 /// <summary>Wires the registry storage on PostgreSQL (citizen and card grains) and the upkeep of the event log's partitions.</summary>
 public static class RegistryStorageExtensions
 {
+    private const string DataSourceKey = "registry";
+
     public static ISiloBuilder AddPostgresRegistryStorage(this ISiloBuilder silo)
     {
         silo.Services.AddOptions<RegistryStorageOptions>().BindConfiguration(RegistryStorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        silo.Services.AddSingleton<PostgresRegistryStorage>();
+        // Its own pool: its connections keep no session state, so they are not reset (DISCARD ALL, a transaction of its own,
+        // on every return to the pool) and keep the batch statement prepared, which PostgreSQL then plans once.
+        silo.Services.AddKeyedSingleton(DataSourceKey, (sp, _) =>
+        {
+            var builder = new NpgsqlDataSourceBuilder(sp.GetRequiredService<IConfiguration>().GetPostgresConnectionString());
+            builder.ConnectionStringBuilder.NoResetOnClose = true;
+            builder.ConnectionStringBuilder.MaxAutoPrepare = 8;
+            builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
+            builder.Name = "registry";
+            return builder.Build();
+        });
+        silo.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<PostgresRegistryStorage>(sp, sp.GetRequiredKeyedService<NpgsqlDataSource>(DataSourceKey)));
         silo.Services.AddSingleton<ICitizenArchive>(sp => sp.GetRequiredService<PostgresRegistryStorage>());
         silo.Services.AddGrainStorage(GrainStorageNames.Registry, (sp, _) => sp.GetRequiredService<PostgresRegistryStorage>());
         silo.Services.AddHostedService<EventLogPartitions>();

@@ -8,11 +8,12 @@ public sealed class RegistryStorageOptions
     public const string Section = "Hub:RegistryStorage";
 
     /// <summary>
-    /// Writer loops, each committing one batch at a time: while one batch commits, the next fills. Two keep PostgreSQL busy
-    /// on a small machine; more help only when commits are slow (remote disks).
+    /// Writer loops, each committing one batch at a time: while one batch commits, the next fills. One gives the largest
+    /// batches (fewest transactions); more help only when a commit's latency, not the machine's CPU, is the limit (a
+    /// database on remote disks).
     /// </summary>
     [Range(1, 16)]
-    public int Writers { get; set; } = 2;
+    public int Writers { get; set; } = 1;
 
     /// <summary>Most grain writes in one transaction. A batch never waits to fill: it takes what is queued when a writer is free.</summary>
     [Range(1, 10_000)]

@@ -6,8 +6,14 @@ namespace OrleansHub.Grains;
 /// <summary>Names of the grain storage providers the host must register.</summary>
 public static class GrainStorageNames
 {
-    /// <summary>Citizen, card and agency records.</summary>
+    /// <summary>
+    /// Citizen and card records: the population's write path. On PostgreSQL a group-committing storage that writes many
+    /// grains' states, with the history, events and expiry listings they carry, in one transaction.
+    /// </summary>
     public const string Registry = "registry";
+
+    /// <summary>Agencies, the agency catalog, quotas and consents: low write volume, one transaction per write (Orleans' ADO.NET provider).</summary>
+    public const string Directory = "directory";
 }
 
 /// <summary>How grain state is encoded in storage.</summary>

@@ -15,6 +15,7 @@ using OrleansHub.Host.Health;
 using OrleansHub.Host.Hosting;
 using OrleansHub.Host.Lookups;
 using OrleansHub.Host.Quotas;
+using OrleansHub.Host.Registry;
 using OrleansHub.Host.Security;
 using OrleansHub.Host.Security.Citizens;
 using OrleansHub.Host.Storage;
@@ -39,6 +40,7 @@ if (args is ["fees", "reconcile", .. var reconcileArgs])
 var builder = WebApplication.CreateBuilder(args);
 builder.AddOrleansHub();
 builder.AddRegistry();
+builder.AddRegistryStorage();
 builder.AddCardExpiry();
 builder.AddCitizenEvents();
 builder.AddAgencyFeeds();

@@ -3,6 +3,7 @@ using OrleansHub.Grains.Agencies;
 using OrleansHub.Grains.Cards;
 using OrleansHub.Grains.Citizens;
 using OrleansHub.Grains.Events;
+using OrleansHub.Grains.Registry;
 using OrleansHub.Grains.Tests.Cards;
 using OrleansHub.Grains.Tests.Events;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,10 +17,13 @@ public sealed class ClusterFixture : IAsyncLifetime
 {
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 28, 9, 0, 0, TimeSpan.Zero));
 
-    /// <summary>The event log every silo's citizen grains relay to.</summary>
+    /// <summary>The event log the registry storage of every silo writes citizen events to.</summary>
     public RecordingEventSink Events { get; } = new();
 
     public RecordingCardExpiryIndex CardExpiries { get; } = new();
+
+    /// <summary>The registry's states, history and consent notices, shared by both silos like a database would be.</summary>
+    public InMemoryRegistryTables Registry { get; } = new();
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
@@ -30,7 +34,8 @@ public sealed class ClusterFixture : IAsyncLifetime
         var builder = new InProcessTestClusterBuilder(initialSilosCount: 2);
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.AddMemoryGrainStorage(GrainStorageNames.Registry);
+            silo.AddMemoryGrainStorage(GrainStorageNames.Directory);
+            silo.AddInMemoryRegistryStorage(Registry);
             silo.UseHubStorageSerializer();
             silo.Services.AddKeyedSingleton<TimeProvider>(HubClock.Key, Time);
             silo.Services.Configure<FieldOwnership>(o => o.Owners[CitizenFieldNames.HealthInsuranceNumber] = TestSources.SocialSecurity);

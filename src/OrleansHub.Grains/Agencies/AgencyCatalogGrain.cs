@@ -22,7 +22,7 @@ public sealed record AgencyCatalogItem([property: Id(0)] long Revision, [propert
 /// silo at once.
 /// </summary>
 public sealed class AgencyCatalogGrain(
-    [PersistentState("agency-catalog", GrainStorageNames.Registry)] IPersistentState<AgencyCatalogState> state,
+    [PersistentState("agency-catalog", GrainStorageNames.Directory)] IPersistentState<AgencyCatalogState> state,
     AgencyChangeBroadcaster broadcaster) : Grain, IAgencyCatalogGrain
 {
     public async Task RecordAsync(string code, long revision)

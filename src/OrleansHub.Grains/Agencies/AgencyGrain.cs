@@ -10,7 +10,7 @@ namespace OrleansHub.Grains.Agencies;
 /// silo's <see cref="AgencyDirectory"/> reloads it within a refresh interval.
 /// </summary>
 public sealed partial class AgencyGrain(
-    [PersistentState("agency", GrainStorageNames.Registry)] IPersistentState<AgencyState> state,
+    [PersistentState("agency", GrainStorageNames.Directory)] IPersistentState<AgencyState> state,
     [FromKeyedServices(HubClock.Key)] TimeProvider time,
     ILogger<AgencyGrain> logger) : Grain, IAgencyGrain
 {

@@ -1,14 +1,17 @@
 using Microsoft.Extensions.DependencyInjection;
+using OrleansHub.Grains.Registry;
 using OrleansHub.Abstractions.Cards;
 using OrleansHub.Abstractions.Citizens;
 
 namespace OrleansHub.Grains.Cards;
 
-/// <summary>One chip ID card's lifecycle: issued, reported lost, revoked; expired by date.</summary>
+/// <summary>
+/// One chip ID card's lifecycle: issued, reported lost, revoked; expired by date. A card with an expiry date is listed for
+/// the expiry sweep by the same write that records it (a pending row of its state), so no card is stored unlisted.
+/// </summary>
 public sealed class CardGrain(
-    [PersistentState("card", GrainStorageNames.Registry)] IPersistentState<CardState> state,
-    [FromKeyedServices(HubClock.Key)] TimeProvider time,
-    ICardExpiryIndex expiries) : Grain, ICardGrain
+    [PersistentState(RegistryStateNames.Card, GrainStorageNames.Registry)] IPersistentState<CardState> state,
+    [FromKeyedServices(HubClock.Key)] TimeProvider time) : Grain, ICardGrain
 {
     // True once this activation served anything but an import.
     private bool _inUse;
@@ -34,14 +37,9 @@ public sealed class CardGrain(
         else
         {
             state.State.Card = card;
+            ListForExpiry(card);
             await SetStatusAsync(holderDeceased ? CardStatus.Revoked : CardStatus.Valid, holderDeceased ? RevocationReason.Death : RevocationReason.None);
             result = new CardResult(Check(), CardFailure.None, [], Changed: true);
-        }
-
-        if (result.Failure == CardFailure.None)
-        {
-            // Also on a repeated import: the earlier one may have failed between the two writes.
-            await expiries.RecordAsync(card, CancellationToken.None);
         }
 
         if (!_inUse)
@@ -69,8 +67,7 @@ public sealed class CardGrain(
                 return Failed(CardFailure.Conflict, [new("number", "This card number was already issued with other details.")]);
             }
 
-            await expiries.RecordAsync(card, CancellationToken.None); // a retry: the first attempt may have failed before this
-            return new CardResult(Check(), CardFailure.None, [], Changed: false);
+            return new CardResult(Check(), CardFailure.None, [], Changed: false); // a retry: listed with the first write
         }
 
         var attached = await GrainFactory.GetGrain<ICitizenGrain>(issue.CitizenId.Value).AttachCardAsync(card);
@@ -82,8 +79,8 @@ public sealed class CardGrain(
         }
 
         state.State.Card = card;
+        ListForExpiry(card);
         await SetStatusAsync(CardStatus.Valid, RevocationReason.None);
-        await expiries.RecordAsync(card, CancellationToken.None);
         if (attached.SupersededCardNumber is { } previous && previous != Number)
         {
             await GrainFactory.GetGrain<ICardGrain>(previous).RevokeAsync(RevocationReason.Superseded);
@@ -146,6 +143,14 @@ public sealed class CardGrain(
 
     private CardResult Failed(CardFailure failure, IReadOnlyList<FieldError> errors) => new(Check(), failure, errors, Changed: false);
 
+    private void ListForExpiry(CardSummary card)
+    {
+        if (card.ExpiresOn is not null)
+        {
+            state.State.Pending.CardExpiries.Add(card);
+        }
+    }
+
     private async Task SetStatusAsync(CardStatus status, RevocationReason reason)
     {
         state.State.Status = status;
@@ -160,5 +165,7 @@ public sealed class CardGrain(
             DeactivateOnIdle();
             throw;
         }
+
+        state.State.Pending.Clear();
     }
 }

@@ -7,30 +7,28 @@ using OrleansHub.Abstractions.Events;
 using OrleansHub.Abstractions.Lookups;
 using OrleansHub.Grains.Events;
 using OrleansHub.Grains.Lookups;
+using OrleansHub.Grains.Registry;
 using F = OrleansHub.Abstractions.Citizens.CitizenFieldNames;
 
 namespace OrleansHub.Grains.Citizens;
 
 /// <summary>
-/// Holds one citizen's record; every accepted change bumps the version and is persisted before it is acknowledged, together
-/// with the events it produced (the outbox). The events are then relayed to the event log before the change is acknowledged;
-/// if that fails, the outbox keeps them and a timer (and, should this activation die, a reminder) relays them later, oldest
-/// first, so the log holds each citizen's events in sequence order.
+/// Holds one citizen's record; every accepted change bumps the version and is persisted before it is acknowledged. The
+/// change's history entry and events travel with the state as pending rows, which the registry storage writes in the
+/// same transaction (see <see cref="PendingRows"/>): the state never holds more than the current record, and a change is
+/// never stored without its history and events, nor they without it.
 /// </summary>
 public sealed partial class CitizenGrain(
-    [PersistentState("citizen", GrainStorageNames.Registry)] IPersistentState<CitizenState> state,
+    [PersistentState(RegistryStateNames.Citizen, GrainStorageNames.Registry)] IPersistentState<CitizenState> state,
     IOptions<FieldOwnership> ownership,
     [FromKeyedServices(HubClock.Key)] TimeProvider time,
-    ICitizenEventSink eventLog,
+    ICitizenArchive archive,
     ILogger<CitizenGrain> logger) : Grain, ICitizenGrain, IRemindable
 {
     private const int MaxHistoryPage = 100;
-    private const string RelayReminder = "relay-events";
-    private static readonly TimeSpan RelayRetryPeriod = TimeSpan.FromSeconds(5);
 
-    // The highest event sequence this activation knows is in the event log; the outbox drops those with the next write.
-    private long _relayedThrough;
-    private IGrainTimer? _relayRetry;
+    /// <summary>The previous release's outbox-relay reminder; a grain that still has one drops it (its outbox moved at activation).</summary>
+    private const string LegacyRelayReminder = "relay-events";
 
     // True once this activation served anything but an import: a bulk import then leaves it in memory.
     private bool _inUse;
@@ -40,10 +38,29 @@ public sealed partial class CitizenGrain(
     private DateOnly Today => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
 
     public override Task OnActivateAsync(CancellationToken cancellationToken) =>
-        state.State.Outbox.Count > 0 ? RelayOutboxAsync() : Task.CompletedTask;
+        state.State.HoldsLegacyRows ? MoveLegacyRowsOutAsync() : Task.CompletedTask;
 
-    public Task ReceiveReminder(string reminderName, TickStatus status) =>
-        reminderName == RelayReminder ? RelayOutboxAsync() : Task.CompletedTask;
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != LegacyRelayReminder)
+        {
+            return;
+        }
+
+        // Activation already wrote the previous release's outbox to the log; nothing is left for the reminder to relay.
+        try
+        {
+            if (await this.GetReminder(LegacyRelayReminder) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
+            }
+        }
+        catch (Exception e)
+        {
+            // It fires again in a minute and is removed then.
+            LogReminderFailed(e.GetType().Name);
+        }
+    }
 
     public Task<CitizenRecord?> GetAsync()
     {
@@ -88,16 +105,12 @@ public sealed partial class CitizenGrain(
         return Task.FromResult(new VerificationAnswer(true, state.State.Version, claims, predicates));
     }
 
-    public Task<HistoryPage> GetHistoryAsync(long? beforeVersion, int limit)
+    public async Task<HistoryPage> GetHistoryAsync(long? beforeVersion, int limit)
     {
         _inUse = true;
-        var entries = state.State.History
-            .Where(e => beforeVersion is null || e.Version < beforeVersion)
-            .Reverse()
-            .Take(Math.Clamp(limit, 1, MaxHistoryPage))
-            .ToList();
+        var entries = await archive.ReadHistoryAsync(Id.Value, beforeVersion, Math.Clamp(limit, 1, MaxHistoryPage), CancellationToken.None);
         var next = entries.Count > 0 && entries[^1].Version > 1 ? entries[^1].Version : (long?)null;
-        return Task.FromResult(new HistoryPage(entries, next));
+        return new HistoryPage(entries, next);
     }
 
     // Card events are the hub talking to itself, not use of the record: they leave _inUse alone so imports stay flat.
@@ -163,20 +176,19 @@ public sealed partial class CitizenGrain(
 
     public async Task OnConsentRevokedAsync(ConsentNotice notice, IReadOnlyList<string> fields)
     {
-        if (!state.State.Exists || state.State.RevokedConsentsNotified.Contains(notice.ConsentId))
+        if (!state.State.Exists || await archive.ConsentRevocationToldAsync(Id.Value, notice.ConsentId, CancellationToken.None))
         {
             return;
         }
 
-        // Not a change to the record (its version stays), but an event in the citizen's sequence all the same, through the
-        // same outbox, so it is as durable and as ordered as the changes around it.
+        // Not a change to the record (its version stays), but an event in the citizen's sequence all the same, written with
+        // the state (whose last sequence it advances), so it is as durable and as ordered as the changes around it.
         var now = time.GetUtcNow();
-        state.State.RevokedConsentsNotified.Add(notice.ConsentId);
-        state.State.Outbox.RemoveAll(e => e.Sequence <= _relayedThrough);
-        state.State.Outbox.Add(new CitizenEvent(
+        state.State.Pending.ConsentNotices.Add(notice.ConsentId);
+        state.State.Pending.Events.Add(new CitizenEvent(
             Guid.CreateVersion7(now), Id.Value, ++state.State.LastEventSequence, CitizenEventTypes.ConsentRevoked, now, state.State.Version,
             [.. fields.Order(StringComparer.Ordinal)], notice));
-        await WriteAndRelayAsync();
+        await WriteAsync();
     }
 
     private async Task<CitizenWriteResult> ApplyAsync(CitizenWrite write, CardSummary? card)
@@ -245,18 +257,35 @@ public sealed partial class CitizenGrain(
 
         state.State.Version++;
         state.State.UpdatedAt = now;
-        state.State.History.Add(new ChangeEntry(state.State.Version, now, source, plan.Kind, plan.ChangedFields));
-        state.State.Outbox.RemoveAll(e => e.Sequence <= _relayedThrough);
+        state.State.Pending.History.Add(new ChangeEntry(state.State.Version, now, source, plan.Kind, plan.ChangedFields));
         foreach (var (type, fields) in CitizenEventClassifier.Classify(plan.Kind, plan.ChangedFields))
         {
-            state.State.Outbox.Add(new CitizenEvent(
+            state.State.Pending.Events.Add(new CitizenEvent(
                 Guid.CreateVersion7(now), Id.Value, ++state.State.LastEventSequence, type, now, state.State.Version, fields));
         }
 
-        await WriteAndRelayAsync();
+        await WriteAsync();
     }
 
-    private async Task WriteAndRelayAsync()
+    /// <summary>
+    /// A state the previous release wrote holds the record's whole history, its event outbox and its consent notices: they
+    /// go to their own tables now, in one write, so the state is bounded from here on. Outbox events already in the log are
+    /// not added again.
+    /// </summary>
+    private async Task MoveLegacyRowsOutAsync()
+    {
+        var legacy = state.State;
+        legacy.Pending.History.AddRange(legacy.LegacyHistory);
+        legacy.Pending.LegacyOutbox.AddRange(legacy.LegacyOutbox.OrderBy(e => e.Sequence));
+        legacy.Pending.ConsentNotices.AddRange(legacy.LegacyConsentNotices);
+        legacy.LegacyHistory = [];
+        legacy.LegacyOutbox = [];
+        legacy.LegacyConsentNotices = [];
+        await WriteAsync();
+        LogLegacyRowsMoved();
+    }
+
+    private async Task WriteAsync()
     {
         try
         {
@@ -269,75 +298,13 @@ public sealed partial class CitizenGrain(
             throw;
         }
 
-        await RelayOutboxAsync();
+        state.State.Pending.Clear();
     }
 
-    /// <summary>
-    /// Appends every outbox event not yet known to be in the log, oldest first (earlier ones that failed go first, so the
-    /// log keeps the citizen's order). Never throws: the events are durable in the outbox, and a failure arms the retries.
-    /// </summary>
-    private async Task RelayOutboxAsync()
-    {
-        var pending = state.State.Outbox.Where(e => e.Sequence > _relayedThrough).ToList();
-        if (pending.Count == 0)
-        {
-            return;
-        }
+    [LoggerMessage(Level = LogLevel.Information, Message = "Moved a record written by the previous release to the bounded layout (history, outbox and consent notices to their tables)")]
+    private partial void LogLegacyRowsMoved();
 
-        try
-        {
-            await eventLog.AppendAsync(pending, CancellationToken.None);
-            _relayedThrough = pending[^1].Sequence;
-        }
-        catch (Exception e)
-        {
-            LogRelayFailed(pending.Count, e.GetType().Name);
-            await ArmRelayRetryAsync();
-            return;
-        }
-
-        if (_relayRetry is not null)
-        {
-            _relayRetry.Dispose();
-            _relayRetry = null;
-            await ForgetRelayReminderAsync();
-        }
-    }
-
-    private async Task ArmRelayRetryAsync()
-    {
-        // The timer keeps this activation alive until the log takes the events; the reminder covers this silo dying first.
-        _relayRetry ??= this.RegisterGrainTimer(RelayOutboxAsync, new GrainTimerCreationOptions(RelayRetryPeriod, RelayRetryPeriod) { KeepAlive = true });
-        try
-        {
-            await this.RegisterOrUpdateReminder(RelayReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
-        }
-        catch (Exception e)
-        {
-            LogReminderFailed(e.GetType().Name);
-        }
-    }
-
-    private async Task ForgetRelayReminderAsync()
-    {
-        try
-        {
-            if (await this.GetReminder(RelayReminder) is { } reminder)
-            {
-                await this.UnregisterReminder(reminder);
-            }
-        }
-        catch (Exception e)
-        {
-            // A leftover reminder only relays an empty outbox once a minute until the next successful relay removes it.
-            LogReminderFailed(e.GetType().Name);
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not relay {Count} citizen event(s) to the event log ({Failure}); they stay in the record's outbox and are retried")]
-    private partial void LogRelayFailed(int count, string failure);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not register or remove the event relay reminder ({Failure}); the retry timer still runs while the record is active")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not remove the previous release's event relay reminder ({Failure}); it is removed at its next tick")]
     private partial void LogReminderFailed(string failure);
 
     private CitizenRecord? Snapshot()

@@ -8,7 +8,7 @@ namespace OrleansHub.Grains.Consents;
 
 /// <summary>One citizen's consents. Keyed by the citizen's ID number; a grant or revocation is stored before it is acknowledged.</summary>
 public sealed class ConsentGrain(
-    [PersistentState("consents", GrainStorageNames.Registry)] IPersistentState<ConsentState> state,
+    [PersistentState("consents", GrainStorageNames.Directory)] IPersistentState<ConsentState> state,
     [FromKeyedServices(HubClock.Key)] TimeProvider time) : Grain, IConsentGrain
 {
     /// <summary>Consents are kept for the record after they expire or are revoked; this bounds what one citizen can make the hub store.</summary>

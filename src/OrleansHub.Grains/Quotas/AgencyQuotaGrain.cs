@@ -11,7 +11,7 @@ namespace OrleansHub.Grains.Quotas;
 /// usage can be lost, and the daily and monthly quotas then admit that much more.
 /// </summary>
 public sealed class AgencyQuotaGrain(
-    [PersistentState("quota", GrainStorageNames.Registry)] IPersistentState<AgencyQuotaState> state,
+    [PersistentState("quota", GrainStorageNames.Directory)] IPersistentState<AgencyQuotaState> state,
     [FromKeyedServices(HubClock.Key)] TimeProvider time,
     IOptions<DefaultQuotaOptions> defaults) : Grain, IAgencyQuotaGrain
 {

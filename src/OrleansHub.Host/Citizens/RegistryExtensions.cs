@@ -15,6 +15,7 @@ public static class RegistryExtensions
             .Validate(o => o.Owners.Values.All(code => code is { Length: > 0 and <= 20 } && code.All(char.IsAsciiLetterOrDigit) && code != FieldOwnership.Hub),
                 "Owner codes in Hub:Registry:Owners are 1-20 ASCII letters or digits.")
             .ValidateOnStart();
+        builder.Services.AddOptions<ImportOptions>().BindConfiguration(ImportOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<CitizenImporter>();
         return builder;
     }

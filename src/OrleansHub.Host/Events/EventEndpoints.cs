@@ -66,8 +66,8 @@ public static class EventEndpoints
             builder.Services.AddSingleton<ICitizenEventLog, InMemoryCitizenEventLog>();
         }
 
-        builder.Services.AddSingleton<ICitizenEventSink>(sp => new NotifyingEventSink(
-            sp.GetRequiredService<ICitizenEventLog>(), sp.GetRequiredService<DispatchSignal>(), sp.GetService<PostgresAppendNotifier>()));
+        builder.Services.AddSingleton(sp => new EventLogGrowth(sp.GetRequiredService<DispatchSignal>(), sp.GetService<PostgresAppendNotifier>(), sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<ICitizenEventSink, NotifyingEventSink>();
         return builder;
     }
 

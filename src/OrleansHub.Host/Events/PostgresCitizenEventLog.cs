@@ -4,10 +4,14 @@ using OrleansHub.Abstractions.Events;
 
 namespace OrleansHub.Host.Events;
 
-/// <summary>The event log in PostgreSQL (table <c>citizen_events</c>, migration 0007).</summary>
+/// <summary>
+/// The event log in PostgreSQL (table <c>citizen_events</c>, migrations 0007 and 0013). The registry's write path does
+/// not append here: the registry storage writes each change's events in the transaction of the change itself.
+/// </summary>
 public sealed class PostgresCitizenEventLog(NpgsqlDataSource dataSource) : ICitizenEventLog
 {
-    // One statement for the whole relay: the events go in together, in the order given, or not at all.
+    // One statement: the events go in together, in the order given, or not at all. For tools and tests: the check for an
+    // event already logged reads every partition (the log keeps no index on event_id), so this is not a write path.
     private const string Insert = """
         INSERT INTO citizen_events (event_id, citizen_id, sequence, type, occurred_at, record_version, changed_fields, consent_id, consent_agency, consent_purpose)
         SELECT e.event_id, e.citizen_id, e.sequence, e.type, e.occurred_at, e.record_version, string_to_array(e.changed_fields, ','),
@@ -15,8 +19,8 @@ public sealed class PostgresCitizenEventLog(NpgsqlDataSource dataSource) : ICiti
         FROM unnest(@event_ids, @citizen_ids, @sequences, @types, @occurred_at, @record_versions, @changed_fields, @consent_ids, @consent_agencies, @consent_purposes)
              WITH ORDINALITY
              AS e(event_id, citizen_id, sequence, type, occurred_at, record_version, changed_fields, consent_id, consent_agency, consent_purpose, ord)
+        WHERE NOT EXISTS (SELECT 1 FROM citizen_events c WHERE c.event_id = e.event_id)
         ORDER BY e.ord
-        ON CONFLICT (event_id) DO NOTHING
         """;
 
     public async Task AppendAsync(IReadOnlyList<CitizenEvent> events, CancellationToken cancellationToken)

@@ -16,7 +16,10 @@ public static class SiloHostingExtensions
 {
     private const string NpgsqlInvariant = "Npgsql";
 
-    /// <summary>Adds the silo: localhost clustering and memory storage when embedded, ADO.NET on PostgreSQL otherwise.</summary>
+    /// <summary>
+    /// Adds the silo: localhost clustering and memory storage when embedded; on PostgreSQL, ADO.NET clustering, reminders and
+    /// storage of the low-volume grains. Citizens and cards have their own storage (<c>AddRegistryStorage</c>).
+    /// </summary>
     public static WebApplicationBuilder AddOrleansHub(this WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
@@ -52,7 +55,7 @@ public static class SiloHostingExtensions
             if (mode == StorageMode.Embedded)
             {
                 silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
-                silo.AddMemoryGrainStorage(GrainStorageNames.Registry);
+                silo.AddMemoryGrainStorage(GrainStorageNames.Directory);
                 silo.UseInMemoryReminderService();
                 return;
             }
@@ -69,7 +72,7 @@ public static class SiloHostingExtensions
                 o.Invariant = NpgsqlInvariant;
                 o.ConnectionString = connectionString;
             });
-            silo.AddAdoNetGrainStorage(GrainStorageNames.Registry, o =>
+            silo.AddAdoNetGrainStorage(GrainStorageNames.Directory, o =>
             {
                 o.Invariant = NpgsqlInvariant;
                 o.ConnectionString = connectionString;

@@ -12,6 +12,8 @@ public sealed class HubInstruments
     public const string MeterName = "OrleansHub";
 
     private readonly Counter<long> _importLines;
+    private readonly Histogram<int> _registryBatchSize;
+    private readonly Histogram<double> _registryFlushDuration;
     private readonly Histogram<int> _auditBatchSize;
     private readonly Histogram<double> _auditFlushDuration;
     private readonly Counter<long> _agencyRefusals;
@@ -32,6 +34,14 @@ public sealed class HubInstruments
     {
         var meter = meters.Create(MeterName);
         _importLines = meter.CreateCounter<long>("hub.registry.import.lines", unit: "{line}", description: "Bulk-import lines processed, by outcome.");
+        _registryBatchSize = meter.CreateHistogram<int>("hub.registry.batch.size", unit: "{write}",
+            description: "Grain state writes per registry group commit (one database transaction), by outcome.",
+            tags: null,
+            advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000] });
+        _registryFlushDuration = meter.CreateHistogram<double>("hub.registry.flush.duration", unit: "ms",
+            description: "Time to write one registry batch (states, history, events, expiry listings) and commit it, by outcome.",
+            tags: null,
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.25, 0.5, 1, 2, 3, 5, 7.5, 10, 15, 25, 50, 100, 250, 1_000] });
         _auditBatchSize = meter.CreateHistogram<int>("hub.audit.batch.size", unit: "{entry}",
             description: "Entries per audit group commit (one database transaction), by outcome.",
             tags: null,
@@ -106,6 +116,14 @@ public sealed class HubInstruments
     /// <summary>Counts one request refused by the agency's <paramref name="limit"/> (rate, daily or monthly).</summary>
     public void RateLimitRefused(string agencyCode, string limit) => _rateLimitRefusals.Add(1,
         new KeyValuePair<string, object?>("agency", agencyCode), new KeyValuePair<string, object?>("limit", limit));
+
+    /// <summary>Records one registry group commit: how many grain writes it carried and how long it took.</summary>
+    public void RegistryFlushed(int writes, double milliseconds, bool succeeded)
+    {
+        var outcome = new KeyValuePair<string, object?>("outcome", succeeded ? "written" : "failed");
+        _registryBatchSize.Record(writes, outcome);
+        _registryFlushDuration.Record(milliseconds, outcome);
+    }
 
     /// <summary>Records one audit group commit: its size and how long hashing and writing it took.</summary>
     public void AuditFlushed(int entries, double milliseconds, bool succeeded)

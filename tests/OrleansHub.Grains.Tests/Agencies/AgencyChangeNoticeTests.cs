@@ -22,7 +22,7 @@ public sealed class AgencyChangeNoticeTests : IAsyncLifetime
         var builder = new InProcessTestClusterBuilder(initialSilosCount: 2);
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.AddMemoryGrainStorage(GrainStorageNames.Registry);
+            silo.AddMemoryGrainStorage(GrainStorageNames.Directory);
             silo.UseHubStorageSerializer();
             silo.Services.AddAgencyDirectory();
             silo.Services.Configure<AgencyDirectoryOptions>(o => o.RefreshInterval = TimeSpan.FromHours(1));

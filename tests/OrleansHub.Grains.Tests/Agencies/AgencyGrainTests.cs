@@ -138,7 +138,7 @@ public sealed class AgencyGrainTests(ClusterFixture fixture)
 
         // Read the state as storage holds it, serialized the way it is written.
         var services = fixture.Cluster.Silos[0].ServiceProvider;
-        var storage = services.GetRequiredKeyedService<IGrainStorage>(GrainStorageNames.Registry);
+        var storage = services.GetRequiredKeyedService<IGrainStorage>(GrainStorageNames.Directory);
         var stored = new GrainState<AgencyState>();
         await storage.ReadStateAsync("agency", grain.GetGrainId(), stored);
         var bytes = services.GetRequiredService<Serializer>().SerializeToArray(stored.State!);

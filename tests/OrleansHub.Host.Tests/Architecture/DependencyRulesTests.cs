@@ -34,6 +34,7 @@ public sealed class DependencyRulesTests(EmbeddedHubFactory factory) : IClassFix
         ["Lookups"] = ["AgencyApi", "Citizens", "Disclosures", "Fees"],
         ["Events"] = ["AgencyApi", "Disclosures"],
         ["Transparency"] = ["AgencyApi", "Audit"],
+        ["Registry"] = ["Events"],
     };
 
     public static TheoryData<string> PlatformFolders() => [.. Platform];

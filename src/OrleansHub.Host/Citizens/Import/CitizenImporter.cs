@@ -1,20 +1,34 @@
+using System.ComponentModel.DataAnnotations;
 using System.Diagnostics;
 using System.Threading.Channels;
 using OrleansHub.Abstractions.Citizens;
+using Microsoft.Extensions.Options;
 using OrleansHub.Grains.Citizens;
+using OrleansHub.Grains.Registry;
 using OrleansHub.Host.Telemetry;
 
 namespace OrleansHub.Host.Citizens.Import;
 
-/// <summary>
-/// Commits import lines through the citizen and card grains, many at once. Lines are spread over lanes by ID, and a
-/// lane works in file order, so two lines for the same citizen apply in the order the file gives them.
-/// </summary>
-public sealed partial class CitizenImporter(IGrainFactory grains, HubInstruments instruments, ILogger<CitizenImporter> logger)
+/// <summary>How many import lines are committed at once. Bound from <c>Hub:Import</c>.</summary>
+public sealed class ImportOptions
 {
-    /// <summary>Lines in flight at once: enough to keep both the silo and PostgreSQL busy on a small machine.</summary>
-    public const int Lanes = 64;
+    public const string Section = "Hub:Import";
 
+    /// <summary>
+    /// Lines in flight at once. Each line waits for two group commits (its card, then its citizen), so enough lines must be
+    /// in flight to fill the registry storage's batches while earlier ones commit.
+    /// </summary>
+    [Range(1, 4_096)]
+    public int Concurrency { get; set; } = 256;
+}
+
+/// <summary>
+/// Commits import lines through the citizen and card grains, many at once (<see cref="ImportOptions.Concurrency"/>), so
+/// the registry storage's batches fill. Lines are spread over lanes by ID, and a lane works in file order, so two lines
+/// for the same citizen apply in the order the file gives them.
+/// </summary>
+public sealed partial class CitizenImporter(IGrainFactory grains, HubInstruments instruments, IOptions<ImportOptions> options, ILogger<CitizenImporter> logger)
+{
     private const int LaneCapacity = 16;
 
     /// <summary>Imports every line; <paramref name="onRejected"/> is called (from one task at a time) for each rejected line.</summary>
@@ -23,8 +37,9 @@ public sealed partial class CitizenImporter(IGrainFactory grains, HubInstruments
         var clock = Stopwatch.StartNew();
         var counts = new long[Enum.GetValues<WriteEffect>().Length];
         long total = 0, rejected = 0;
-        var results = Channel.CreateBounded<ImportLineResult>(new BoundedChannelOptions(Lanes * LaneCapacity) { SingleReader = true });
-        var lanes = Enumerable.Range(0, Lanes).Select(_ => Channel.CreateBounded<ImportLine>(LaneCapacity)).ToArray();
+        var laneCount = options.Value.Concurrency;
+        var results = Channel.CreateBounded<ImportLineResult>(new BoundedChannelOptions(laneCount * LaneCapacity) { SingleReader = true });
+        var lanes = Enumerable.Range(0, laneCount).Select(_ => Channel.CreateBounded<ImportLine>(LaneCapacity)).ToArray();
 
         var reporter = Task.Run(async () =>
         {
@@ -62,7 +77,7 @@ public sealed partial class CitizenImporter(IGrainFactory grains, HubInstruments
                     continue;
                 }
 
-                await lanes[(int)((uint)id.Value.GetHashCode() % Lanes)].Writer.WriteAsync(line, cancellationToken);
+                await lanes[(int)((uint)id.Value.GetHashCode() % (uint)laneCount)].Writer.WriteAsync(line, cancellationToken);
             }
         }
         finally
@@ -93,6 +108,12 @@ public sealed partial class CitizenImporter(IGrainFactory grains, HubInstruments
             }
 
             return new ImportLineResult(line.Number, id.Value, result.Effect, []);
+        }
+        catch (RegistryStateRefusedException refused)
+        {
+            // Not transient: the line itself makes a record the registry will not store; say why (the message holds no value).
+            LogLineFailed(refused.GetType().Name, line.Number);
+            return new ImportLineResult(line.Number, id.Value, WriteEffect.None, [new("$", refused.Message)]);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using OrleansHub.Abstractions.Citizens;
+using OrleansHub.Host.Audit;
 using OrleansHub.Host.Problems;
 using OrleansHub.Host.Security;
 
@@ -27,7 +28,9 @@ public static class CitizenEndpoints
             .WithName("PatchCitizen")
             .WithSummary("Creates a record or changes some of its fields")
             .WithDescription("Body: { field: value } where value is a string, a list of strings, or null to clear. "
-                + "The operator creates records and writes registry fields; a data provider writes only the fields it owns. "
+                + "The operator creates records and writes registry fields; a data provider writes only the fields it owns, and its answer holds "
+                + "only the record version (ETag) and the fields it owns, also when nothing changed. A provider's refused or no-op write is in the "
+                + "audit log (its accepted changes are in the record's history). "
                 + "Every rule is checked and every violation listed. If-Match: \"<version>\" applies the write only at that version (412 otherwise); "
                 + "If-None-Match: * only creates. Recording dateOfDeath revokes the current card and locks the e-ID account.");
 
@@ -57,51 +60,85 @@ public static class CitizenEndpoints
         return TypedResults.Ok(CitizenResponse.From(record));
     }
 
-    private static async Task<Results<Ok<CitizenResponse>, Created<CitizenResponse>, ProblemHttpResult>> PatchCitizen(
+    private static async Task<Results<Ok<CitizenResponse>, Created<CitizenResponse>, Ok<ProviderWriteResponse>, ProblemHttpResult>> PatchCitizen(
+        string id, JsonElement body, IGrainFactory grains, HttpContext http, ProviderWrites providers)
+    {
+        var (problem, result, fields) = await WriteAsync(id, body, grains, http);
+        if (!http.User.IsInRole(Roles.Provider))
+        {
+            // The operator: today's full answer.
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            var written = result!.Record!;
+            http.Response.Headers.ETag = EntityTag.For(written.Version);
+            var response = CitizenResponse.From(written);
+            return result.Effect == WriteEffect.Created
+                ? TypedResults.Created($"/admin/citizens/{written.Id}", response)
+                : TypedResults.Ok(response);
+        }
+
+        // A data provider: refusals and no-op writes go to the audit log (accepted changes are in the record's history), and
+        // the answer carries the version and the provider's own fields, never the rest of the record.
+        var source = http.WriterSource();
+        var citizenId = PersonalId.TryParse(id, out var parsed, out _) ? parsed.Value.Value : null;
+        if (problem is not null)
+        {
+            return await providers.RecordAsync(http, source, citizenId, fields, AuditOutcome.Denied, ProviderWrites.ReasonOf(problem)) ?? problem;
+        }
+
+        if (result!.Effect == WriteEffect.Unchanged &&
+            await providers.RecordAsync(http, source, citizenId, fields, AuditOutcome.Allowed, ProviderWrites.Unchanged) is { } unavailable)
+        {
+            return unavailable;
+        }
+
+        var record = result.Record!;
+        http.Response.Headers.ETag = EntityTag.For(record.Version);
+        return TypedResults.Ok(providers.Answer(record, source));
+    }
+
+    /// <summary>Checks and applies a write: a problem to answer, or the grain's result; and the field names the body held.</summary>
+    private static async Task<(ProblemHttpResult? Problem, CitizenWriteResult? Result, IReadOnlyList<string> Fields)> WriteAsync(
         string id, JsonElement body, IGrainFactory grains, HttpContext http)
     {
+        IReadOnlyList<string> named = body.ValueKind == JsonValueKind.Object ? [.. body.EnumerateObject().Take(200).Select(m => m.Name)] : [];
         if (!PersonalId.TryParse(id, out var personalId, out var error))
         {
-            return HubProblems.Validation("id", error);
+            return (HubProblems.Validation("id", error), null, named);
         }
 
         if (!EntityTag.TryReadIfMatch(http.Request, out var expectedVersion))
         {
-            return HubProblems.Of(ProblemTypes.MalformedRequest, "If-Match must be one strong entity tag holding a record version, e.g. \"3\".");
+            return (HubProblems.Of(ProblemTypes.MalformedRequest, "If-Match must be one strong entity tag holding a record version, e.g. \"3\"."), null, named);
         }
 
         var ifNoneMatch = http.Request.Headers.IfNoneMatch;
         if (ifNoneMatch.Count > 1 || (ifNoneMatch.Count == 1 && ifNoneMatch[0] != "*"))
         {
-            return HubProblems.Of(ProblemTypes.MalformedRequest, "If-None-Match accepts only * (create the record only if it does not exist).");
+            return (HubProblems.Of(ProblemTypes.MalformedRequest, "If-None-Match accepts only * (create the record only if it does not exist)."), null, named);
         }
 
         var (changes, errors) = FieldJson.ReadChanges(body);
         if (errors.Count > 0)
         {
-            return HubProblems.Validation(errors);
+            return (HubProblems.Validation(errors), null, named);
         }
 
         var write = new CitizenWrite(http.WriterSource(), changes, expectedVersion, CreateOnly: ifNoneMatch.Count == 1);
         var result = await grains.GetGrain<ICitizenGrain>(personalId.Value.Value).WriteAsync(write);
-        switch (result.Failure)
+        ProblemHttpResult? problem = result.Failure switch
         {
-            case CitizenWriteFailure.Invalid:
-                return HubProblems.Validation(result.Errors);
-            case CitizenWriteFailure.NotOwner:
-                return HubProblems.Of(ProblemTypes.FieldNotOwned, extensions: HubProblems.ErrorList(result.Errors));
-            case CitizenWriteFailure.NotFound:
-                return HubProblems.Of(ProblemTypes.NotFound, "The registry holds no record for this ID number; only the registry creates records.");
-            case CitizenWriteFailure.VersionMismatch:
-                return HubProblems.Of(ProblemTypes.VersionMismatch, extensions: new Dictionary<string, object?> { ["currentVersion"] = result.Record?.Version ?? 0 });
-        }
-
-        var record = result.Record!;
-        http.Response.Headers.ETag = EntityTag.For(record.Version);
-        var response = CitizenResponse.From(record);
-        return result.Effect == WriteEffect.Created
-            ? TypedResults.Created($"/admin/citizens/{record.Id}", response)
-            : TypedResults.Ok(response);
+            CitizenWriteFailure.Invalid => HubProblems.Validation(result.Errors),
+            CitizenWriteFailure.NotOwner => HubProblems.Of(ProblemTypes.FieldNotOwned, extensions: HubProblems.ErrorList(result.Errors)),
+            CitizenWriteFailure.NotFound => HubProblems.Of(ProblemTypes.NotFound, "The registry holds no record for this ID number; only the registry creates records."),
+            CitizenWriteFailure.VersionMismatch => HubProblems.Of(ProblemTypes.VersionMismatch,
+                extensions: new Dictionary<string, object?> { ["currentVersion"] = result.Record?.Version ?? 0 }),
+            _ => null,
+        };
+        return (problem, problem is null ? result : null, [.. changes.Keys]);
     }
 
     private static async Task<Results<Ok<HistoryResponse>, ProblemHttpResult>> GetHistory(string id, IGrainFactory grains, long? before, int? limit)

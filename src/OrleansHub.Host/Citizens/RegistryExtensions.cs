@@ -17,6 +17,7 @@ public static class RegistryExtensions
             .ValidateOnStart();
         builder.Services.AddOptions<ImportOptions>().BindConfiguration(ImportOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<CitizenImporter>();
+        builder.Services.AddSingleton<ProviderWrites>();
         return builder;
     }
 }

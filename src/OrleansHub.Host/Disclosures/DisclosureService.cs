@@ -213,16 +213,29 @@ public sealed class DisclosureService(
                 continue;
             }
 
+            // The type itself discloses something (death-recorded: the death): only to an agency that may see all of it.
+            if (CitizenEventImplications.RequiredFields(offer.Event.Type) is not { } required || !required.All(agency.AllowsField))
+            {
+                continue;
+            }
+
             var visible = offer.Event.ChangedFields.Where(agency.AllowsField).ToList();
             if (visible.Count == 0)
             {
                 continue;
             }
 
-            var (denial, allowed, _) = await AllowedFieldsAsync(agency, offer.Event.CitizenId, offer.Purpose, visible);
-            if (denial == AccessDenial.None && allowed.Count > 0)
+            var asked = required.Count == 0 ? visible : [.. visible.Union(required, StringComparer.Ordinal)];
+            var (denial, allowed, _) = await AllowedFieldsAsync(agency, offer.Event.CitizenId, offer.Purpose, asked);
+            if (denial != AccessDenial.None || !required.All(f => allowed.Contains(f, StringComparer.Ordinal)))
             {
-                delivered.Add(new DisclosedEvent(offer.Position, offer.Event with { ChangedFields = allowed }));
+                continue;
+            }
+
+            var shown = visible.Where(f => allowed.Contains(f, StringComparer.Ordinal)).ToList();
+            if (shown.Count > 0)
+            {
+                delivered.Add(new DisclosedEvent(offer.Position, offer.Event with { ChangedFields = shown }));
             }
         }
 

@@ -46,7 +46,9 @@ public static class EventSchemas
             ["$id"] = PathPrefix + type,
             ["title"] = type,
             ["description"] = "A CloudEvents 1.0 event (JSON structured mode) from the OrleansHub registry. Consumers de-duplicate on `id` "
-                + "and apply one citizen's events in `sequence` order.",
+                + "and apply one citizen's events in `sequence` order. The type alone discloses something: only an agency that may see every "
+                + "field in `x-orleanshub-requires-fields` receives it (on every channel) or may subscribe to it.",
+            ["x-orleanshub-requires-fields"] = new JsonArray([.. (CitizenEventImplications.RequiredFields(type) ?? []).Select(f => (JsonNode)f)]),
             ["type"] = "object",
             ["required"] = new JsonArray("specversion", "id", "source", "type", "subject", "time", "datacontenttype", "sequence", "data"),
             ["additionalProperties"] = false,

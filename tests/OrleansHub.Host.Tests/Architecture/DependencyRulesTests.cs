@@ -22,7 +22,7 @@ public sealed class DependencyRulesTests(EmbeddedHubFactory factory) : IClassFix
     private static readonly Dictionary<string, string[]> Features = new()
     {
         ["Audit"] = [],
-        ["Citizens"] = [],
+        ["Citizens"] = ["Audit"],
         ["Cards"] = [],
         ["Consents"] = [],
         ["Demo"] = ["Citizens"],

@@ -461,14 +461,17 @@ public static class FeedEndpoints
             return HubProblems.Of(DisclosureService.ProblemFor(denial));
         }
 
-        bool Concerns(string type) => CitizenEventClassifier.FieldsOf(type) is not { } fields || fields.Any(agency.AllowsField);
+        // A type concerns the agreement when the agency may see what the type itself implies and some field it can name.
+        bool Concerns(string type) => CitizenEventImplications.AllowsType(type, agency.AllowsField)
+            && (CitizenEventClassifier.FieldsOf(type) is not { } fields || fields.Any(agency.AllowsField));
         var outside = types.Where(t => !Concerns(t)).ToList();
         if (outside.Count == 0 || (allowAnyMatch && outside.Count < types.Count))
         {
             return null;
         }
 
-        return HubProblems.Of(ProblemTypes.FieldNotInAgreement, "These event types concern no field of the agency's agreement.",
+        return HubProblems.Of(ProblemTypes.FieldNotInAgreement,
+            "These event types concern no field of the agency's agreement, or imply a field it may not see (GET /events/schemas lists each type's).",
             HubProblems.ErrorList([.. outside.Select(t => new FieldError("eventTypes", t))]));
     }
 

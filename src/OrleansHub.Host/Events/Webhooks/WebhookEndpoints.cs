@@ -53,6 +53,9 @@ public static class WebhookEndpoints
                     ConnectCallback = (context, cancellationToken) => WebhookTargets.ConnectAsync(context.DnsEndPoint, allowPrivate, cancellationToken),
                     AllowAutoRedirect = false,
                     UseCookies = false,
+                    // A proxy (HTTPS_PROXY, ALL_PROXY, the system's) would make the connect-time address check see the
+                    // proxy instead of the target, and would let the proxy reach what the hub must not.
+                    UseProxy = false,
                     ConnectTimeout = TimeSpan.FromSeconds(5),
                     MaxResponseHeadersLength = 64, // KiB
                     MaxResponseDrainSize = 64 * 1024,

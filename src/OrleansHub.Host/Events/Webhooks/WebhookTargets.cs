@@ -20,6 +20,10 @@ public static class WebhookTargets
         IPNetwork.Parse("192.88.99.0/24"), IPNetwork.Parse("192.168.0.0/16"), IPNetwork.Parse("198.18.0.0/15"), IPNetwork.Parse("198.51.100.0/24"),
         IPNetwork.Parse("203.0.113.0/24"), IPNetwork.Parse("224.0.0.0/4"), IPNetwork.Parse("240.0.0.0/4"),
         IPNetwork.Parse("::/128"), IPNetwork.Parse("::1/128"), IPNetwork.Parse("100::/64"), IPNetwork.Parse("2001:db8::/32"),
+        // Teredo (its client address is obfuscated inside, so it cannot be judged), ORCHID/ORCHIDv2, local-use NAT64, and
+        // the deprecated IPv4-compatible addresses (::a.b.c.d), which some stacks still route to the embedded IPv4 address.
+        IPNetwork.Parse("2001::/32"), IPNetwork.Parse("2001:10::/28"), IPNetwork.Parse("2001:20::/28"), IPNetwork.Parse("64:ff9b:1::/48"),
+        IPNetwork.Parse("::/96"),
         IPNetwork.Parse("fc00::/7"), IPNetwork.Parse("fe80::/10"), IPNetwork.Parse("fec0::/10"), IPNetwork.Parse("ff00::/8"),
     ];
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using OrleansHub.Host.Events.Webhooks;
 using OrleansHub.Host.Tests.Embedded;
 using OrleansHub.Host.Tests.Lookups;
@@ -34,6 +35,10 @@ public sealed class WebhookTargetTests(ProductionWebhookRulesHubFactory factory)
     [InlineData("https://[::ffff:127.0.0.1]/x")]           // IPv4-mapped loopback
     [InlineData("https://[fd00::1]/x")]                    // unique local
     [InlineData("https://[fe80::1]/x")]
+    [InlineData("https://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/x")] // Teredo
+    [InlineData("https://[2001:10::1]/x")]                 // ORCHID
+    [InlineData("https://[64:ff9b:1::a00:1]/x")]           // local-use NAT64
+    [InlineData("https://[::a00:1]/x")]                    // IPv4-compatible ::10.0.0.1
     [InlineData("https://localhost/x")]
     [InlineData("https://api.localhost/x")]
     [InlineData("https://intranet/x")]                     // single label
@@ -78,6 +83,13 @@ public sealed class WebhookTargetTests(ProductionWebhookRulesHubFactory factory)
     [InlineData("fc00::1", false)]
     [InlineData("fe80::1", false)]
     [InlineData("ff02::1", false)]
+    [InlineData("2001:0:4136:e378:8000:63bf:3fff:fdd2", false)] // Teredo: the client's IPv4 is obfuscated inside
+    [InlineData("2001:10::1", false)]        // ORCHID
+    [InlineData("2001:20::1", false)]        // ORCHIDv2
+    [InlineData("64:ff9b:1::a00:1", false)]  // local-use NAT64
+    [InlineData("::7f00:1", false)]          // IPv4-compatible ::127.0.0.1
+    [InlineData("::808:808", false)]         // IPv4-compatible, deprecated: never a target
+    [InlineData("2001:200::1", true)]        // an ordinary global 2001:: allocation stays public
     public void IsPublic_ClassifiesAddresses(string address, bool expected) =>
         Assert.Equal(expected, WebhookTargets.IsPublic(IPAddress.Parse(address)));
 
@@ -91,5 +103,23 @@ public sealed class WebhookTargetTests(ProductionWebhookRulesHubFactory factory)
             await WebhookTargets.ConnectAsync(new DnsEndPoint("localhost", port), allowPrivateNetworks: false, CancellationToken.None));
         await using var allowed = await WebhookTargets.ConnectAsync(new DnsEndPoint("localhost", port), allowPrivateNetworks: true, CancellationToken.None);
         Assert.Empty(receiver.Received);
+    }
+
+    [Fact]
+    public void WebhookClient_IgnoresProxySettings_SoTheAddressCheckSeesTheTarget()
+    {
+        // With a proxy (HTTPS_PROXY, ALL_PROXY) the connect callback would be called for the proxy's address, not the
+        // webhook's: the check would pass and the proxy would reach the internal target for the hub.
+        var handlers = factory.Services.GetRequiredService<IHttpMessageHandlerFactory>();
+        HttpMessageHandler? handler = handlers.CreateHandler(WebhookSender.HttpClientName);
+        while (handler is DelegatingHandler delegating)
+        {
+            handler = delegating.InnerHandler;
+        }
+
+        var sockets = Assert.IsType<SocketsHttpHandler>(handler);
+        Assert.False(sockets.UseProxy);
+        Assert.Null(sockets.Proxy);
+        Assert.NotNull(sockets.ConnectCallback);
     }
 }

@@ -72,6 +72,7 @@ app.MapCitizenSignIn();
 app.MapConsentsApi();
 app.MapTransparencyApi();
 app.MapEventsApi();
+app.MapWebhookAdminApi();
 app.MapFeesApi();
 
 // The agency API: one group, one pipeline; each feature adds its endpoints.

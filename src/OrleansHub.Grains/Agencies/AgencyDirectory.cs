@@ -95,6 +95,18 @@ public sealed partial class AgencyDirectory : ILifecycleParticipant<ISiloLifecyc
     }
 
     /// <summary>
+    /// Whether key <paramref name="keyId"/> of agency <paramref name="code"/> is still current (not revoked, not past the end
+    /// of a rotation's grace): what outlives the request that authenticated it (a stream, a long-poll, a webhook the key set)
+    /// asks this again and again, and stops once it is false. Answered from memory while the agency is cached.
+    /// </summary>
+    public async ValueTask<bool> IsKeyCurrentAsync(string code, string keyId, CancellationToken ct = default)
+    {
+        var snapshot = TryGetCached(code) ?? (AgencyRules.IsCode(code) ? await GetAsync(code, ct) : Snapshot.Absent);
+        return snapshot.Policy is not null && snapshot.KeysById.TryGetValue(keyId, out var key)
+            && !(key.RevokesAt is { } revokesAt && _hubClock.GetUtcNow() >= revokesAt);
+    }
+
+    /// <summary>
     /// Reloads one agency from its grain now; the admin API calls it after a change so this silo never lags. When the grain
     /// cannot be reached the agency is dropped from the cache instead, so the next request loads it rather than trusting
     /// a stale copy. Never throws for that.

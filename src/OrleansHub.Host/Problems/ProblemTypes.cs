@@ -41,6 +41,14 @@ public static class ProblemTypes
     public static readonly ProblemType UnsupportedMediaType = new("unsupported-media-type", StatusCodes.Status415UnsupportedMediaType, "Unsupported content type",
         "Send the body as `application/json`.");
 
+    public static readonly ProblemType WebhookVerificationFailed = new("webhook-verification-failed", StatusCodes.Status422UnprocessableEntity,
+        "The webhook endpoint did not answer the verification challenge",
+        "A new webhook URL or secret takes effect only once the endpoint answers the signed challenge (`type` "
+        + "`vn.orleanshub.webhook.verification`) with 2xx and `{\"challenge\": \"<the same value>\"}`. `detail` says what went wrong. Nothing was changed.");
+
+    public static readonly ProblemType WebhookDisabled = new("webhook-disabled", StatusCodes.Status409Conflict, "The operator disabled this agency's webhook",
+        "Delivery stays stopped and the webhook cannot be changed until the registry operator removes it. Nothing was changed.");
+
     public static readonly ProblemType Unavailable = new("unavailable", StatusCodes.Status503ServiceUnavailable, "The hub cannot serve this now",
         "A dependency (the cluster or the database) is not answering. Retry later; nothing was changed.");
 
@@ -116,7 +124,7 @@ public static class ProblemTypes
         PayloadTooLarge, UnsupportedMediaType, Unavailable, AgencySuspended, FieldNotInAgreement, PurposeNotInAgreement, ConsentRequired,
         ConsentExpired, CitizenUnknown, BatchTooLarge, RateLimited, AuditUnavailable, PopulationSubscriptionNotAllowed, TooManyWaitingReads, SubscriptionLimitReached, CursorExpired, FeeScheduleConflict,
         FeeScheduleInEffect, CreditCapReached, IdempotencyKeyReused, IdempotencyRequestInFlight, Internal,
-        RequestHeadersTooLarge,
+        RequestHeadersTooLarge, WebhookVerificationFailed, WebhookDisabled,
     ];
 
     private static readonly System.Collections.Frozen.FrozenDictionary<string, ProblemType> ByUri =

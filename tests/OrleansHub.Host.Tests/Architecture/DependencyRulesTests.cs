@@ -32,7 +32,7 @@ public sealed class DependencyRulesTests(EmbeddedHubFactory factory) : IClassFix
         ["Fees"] = ["AgencyApi", "Audit"],
         ["Disclosures"] = ["AgencyApi", "Audit", "Fees"],
         ["Lookups"] = ["AgencyApi", "Citizens", "Disclosures", "Fees"],
-        ["Events"] = ["AgencyApi", "Disclosures"],
+        ["Events"] = ["AgencyApi", "Audit", "Disclosures"],
         ["Transparency"] = ["AgencyApi", "Audit"],
         ["Registry"] = ["Events"],
     };

@@ -30,6 +30,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationParties hub, ITestOutp
         operation                     anon  agA  agB  susp  revk  citX  citY  oper  prov
         CheckCard                     401   401  401  401   401   401   401   200   403
         DeleteAgencyQuota             401   401  401  401   401   401   401   200   403
+        DisableAgencyWebhook          401   401  401  401   401   401   401   200   403
         DisputeAccess                 401   401  401  401   401   201   404   401   401
         ExportFeeStatements           401   401  401  401   401   401   401   200   403
         GetAgency                     401   401  401  401   401   401   401   200   403
@@ -39,6 +40,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationParties hub, ITestOutp
         GetAgencyQuota                401   401  401  401   401   401   401   200   403
         GetAgencyQuotaHistory         401   401  401  401   401   401   401   200   403
         GetAgencyStatement            401   401  401  401   401   401   401   200   403
+        GetAgencyWebhook              401   401  401  401   401   401   401   200   403
         GetCitizen                    401   401  401  401   401   401   401   200   403
         GetCitizenHistory             401   401  401  401   401   401   401   200   403
         GetEventSchema                200   200  200  200   200   200   200   200   200
@@ -72,6 +74,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationParties hub, ITestOutp
         ReadEventLog                  401   401  401  401   401   401   401   200   403
         ReadFeed                      401   200  200  403   401   401   401   401   401
         RegisterWebhook               401   200  201  403   401   401   401   401   401
+        RemoveAgencyWebhook           401   401  401  401   401   401   401   204   403
         RemoveWebhook                 401   204  204  403   401   401   401   401   401
         ReplaceFeeSchedule            401   401  401  401   401   401   401   200   403
         ReplayWebhook                 401   202  404  403   401   401   401   401   401

@@ -28,6 +28,11 @@ public static class AuthorizationOperations
             "ExportFeeStatements" => Get("/admin/fees/statements/{month}/csv", $"/admin/fees/statements/{month}/csv"),
             "GetAgency" => Get("/admin/agencies/{code}", $"/admin/agencies/{a}"),
             "GetAgencyCreditCap" => Get("/admin/agencies/{code}/credit-cap", $"/admin/agencies/{a}/credit-cap"),
+            // The operator's webhook operations act on an agency of their own, so A's webhook stays for the /v1 rows.
+            "GetAgencyWebhook" => Get("/admin/agencies/{code}/webhook", $"/admin/agencies/{await hub.NewAgencyWithWebhookAsync()}/webhook"),
+            "DisableAgencyWebhook" => new(HttpMethod.Post, "/admin/agencies/{code}/webhook/disable",
+                $"/admin/agencies/{await hub.NewAgencyWithWebhookAsync()}/webhook/disable", NoBody),
+            "RemoveAgencyWebhook" => new(HttpMethod.Delete, "/admin/agencies/{code}/webhook", $"/admin/agencies/{await hub.NewAgencyWithWebhookAsync()}/webhook", NoBody),
             "GetAgencyHistory" => Get("/admin/agencies/{code}/history", $"/admin/agencies/{a}/history"),
             "GetAgencyKey" => Get("/admin/agencies/{code}/keys/{keyId}", $"/admin/agencies/{a}/keys/{hub.KeyIdOfA}"),
             "GetAgencyQuota" => Get("/admin/agencies/{code}/quota", $"/admin/agencies/{a}/quota"),

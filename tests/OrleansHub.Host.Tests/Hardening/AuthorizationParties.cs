@@ -113,8 +113,10 @@ public class AuthorizationParties : IAsyncLifetime
 
     public string CardOfX { get; } = NewCardNumber();
 
-    /// <summary>Where agency A's webhook points: a loopback port nobody listens on (deliveries fail and are retried).</summary>
-    public string WebhookUrl { get; } = $"http://127.0.0.1:{FreePort.Next()}/hook";
+    private Events.Webhooks.WebhookReceiver? _receiver;
+
+    /// <summary>Where agency A's webhook points: a loopback receiver that answers the verification challenge and fails every delivery (retried).</summary>
+    public string WebhookUrl => _receiver?.Url ?? throw new InvalidOperationException("Not initialized.");
 
     public const string Purpose = "tax-registration";
 
@@ -158,6 +160,8 @@ public class AuthorizationParties : IAsyncLifetime
 
     public virtual async Task InitializeAsync()
     {
+        _receiver = await Events.Webhooks.WebhookReceiver.StartAsync();
+        _receiver.Answer = _ => HttpStatusCode.ServiceUnavailable;
         var admin = Operator();
         foreach (var code in new[] { AgencyA, AgencyB, Suspended })
         {
@@ -195,7 +199,26 @@ public class AuthorizationParties : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await admin.PatchCitizenAsync(CitizenX, new { permanentResidence = "Số 1 Tràng Tiền, Hoàn Kiếm, Hà Nội" })).StatusCode);
     }
 
-    public async Task DisposeAsync() => await Factory.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await Factory.DisposeAsync();
+        if (_receiver is not null)
+        {
+            await _receiver.DisposeAsync();
+        }
+    }
+
+    /// <summary>A new agency with a key and a webhook of its own, for the operator's webhook operations to act on; returns its code.</summary>
+    public async Task<string> NewAgencyWithWebhookAsync()
+    {
+        var code = $"WH{Random.Shared.Next(1_000_000, 9_999_999)}";
+        Assert.Equal(HttpStatusCode.Created, (await Operator().PutAsJsonAsync($"/admin/agencies/{code}", AgencyDefinition())).StatusCode);
+        var (key, _) = await IssueKeyAsync(code);
+        var registered = await Factory.CreateClient().WithBearer(key).PutAsJsonAsync("/v1/webhook", new { url = WebhookUrl });
+        Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
+        RememberSecret((await registered.ReadJsonAsync()).GetProperty("secret").GetString()!);
+        return code;
+    }
 
     public async Task<(string Key, string KeyId)> IssueKeyAsync(string code)
     {

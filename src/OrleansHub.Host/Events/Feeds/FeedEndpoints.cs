@@ -116,7 +116,9 @@ public static class FeedEndpoints
             .WithSummary("Streams the agency's feed as server-sent events")
             .WithDescription("`text/event-stream`: one event per feed item (`id` is its cursor, `event` its type, `data` the CloudEvent), from `after` or "
                 + "the `Last-Event-ID` header when reconnecting, then live. A comment line every 15 s keeps idle connections open. Counts "
-                + "against the agency's open long-polls and streams on the silo, like a read with `wait`.")
+                + "against the agency's open long-polls and streams on the silo, like a read with `wait`. When the key that opened the stream is "
+                + "revoked (or a rotation's grace ends) the stream sends `event: key-revoked` and closes within a second; a waiting long-poll "
+                + "ends with `401 unauthenticated`.")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
             .ProducesProblems(400, 401, 403, 410, 429, 503);
         return group;
@@ -281,7 +283,21 @@ public static class FeedEndpoints
 
         try
         {
-            return await ReadOrWaitAsync(agency, cursor, limit ?? DefaultPage, TimeSpan.FromSeconds(wait ?? 0), http, services);
+            if (!waiting)
+            {
+                return await ReadOrWaitAsync(agency, cursor, limit ?? DefaultPage, TimeSpan.Zero, http, http.RequestAborted, services);
+            }
+
+            // A long-poll outlives the moment its key was checked: it ends when the key is revoked.
+            using var watch = KeyWatch.Start(services.Agencies, caller, services.Time, http.RequestAborted);
+            try
+            {
+                return await ReadOrWaitAsync(agency, cursor, limit ?? DefaultPage, TimeSpan.FromSeconds(wait ?? 0), http, watch.Token, services);
+            }
+            catch (OperationCanceledException) when (watch.Revoked && !http.RequestAborted.IsCancellationRequested)
+            {
+                return KeyRevoked();
+            }
         }
         finally
         {
@@ -293,14 +309,14 @@ public static class FeedEndpoints
     }
 
     private static async Task<Results<Ok<FeedPageResponse>, ProblemHttpResult>> ReadOrWaitAsync(
-        AgencyPolicy agency, long cursor, int limit, TimeSpan wait, HttpContext http, FeedServices services)
+        AgencyPolicy agency, long cursor, int limit, TimeSpan wait, HttpContext http, CancellationToken cancellationToken, FeedServices services)
     {
         var (feeds, signals, time) = (services.Feeds, services.Signals, services.Time);
         var deadline = time.GetUtcNow() + wait;
         while (true)
         {
             var signal = signals.NextAsync(agency.Code);
-            var page = await feeds.ReadAsync(agency.Code, cursor, limit, http.RequestAborted);
+            var page = await feeds.ReadAsync(agency.Code, cursor, limit, cancellationToken);
             if (page.Expired)
             {
                 return Expired(page.OldestAvailable!.Value);
@@ -314,8 +330,8 @@ public static class FeedEndpoints
                 return TypedResults.Ok(new FeedPageResponse([.. delivered.Select(d => CloudEventResponse.From(d.Event))], next.ToString(CultureInfo.InvariantCulture)));
             }
 
-            await Task.WhenAny(signal, Task.Delay(remaining, time, http.RequestAborted));
-            http.RequestAborted.ThrowIfCancellationRequested();
+            await Task.WhenAny(signal, Task.Delay(remaining, time, cancellationToken));
+            cancellationToken.ThrowIfCancellationRequested();
         }
     }
 
@@ -339,7 +355,8 @@ public static class FeedEndpoints
 
         try
         {
-            return await StreamAsync(agency, cursor, http, services);
+            using var watch = KeyWatch.Start(services.Agencies, caller, services.Time, http.RequestAborted);
+            return await StreamAsync(agency, cursor, http, watch, services);
         }
         finally
         {
@@ -348,10 +365,11 @@ public static class FeedEndpoints
     }
 
     private static async Task<IResult> StreamAsync(
-        AgencyPolicy agency, long cursor, HttpContext http, FeedServices services)
+        AgencyPolicy agency, long cursor, HttpContext http, KeyWatch watch, FeedServices services)
     {
         var (feeds, signals, time, json) = (services.Feeds, services.Signals, services.Time, services.Json.Value);
-        var first = await feeds.ReadAsync(agency.Code, cursor, MaxPage, http.RequestAborted);
+        var aborted = watch.Token; // the client went away, or the key that opened the stream was revoked
+        var first = await feeds.ReadAsync(agency.Code, cursor, MaxPage, aborted);
         if (first.Expired)
         {
             return Expired(first.OldestAvailable!.Value);
@@ -359,26 +377,26 @@ public static class FeedEndpoints
 
         http.Response.ContentType = "text/event-stream";
         http.Response.Headers.CacheControl = "no-cache";
-        await http.Response.WriteAsync("retry: 2000\n\n", http.RequestAborted);
-        await http.Response.Body.FlushAsync(http.RequestAborted);
+        await http.Response.WriteAsync("retry: 2000\n\n", aborted);
+        await http.Response.Body.FlushAsync(aborted);
         var page = first;
         try
         {
-            while (!http.RequestAborted.IsCancellationRequested)
+            while (!aborted.IsCancellationRequested)
             {
                 var signal = signals.NextAsync(agency.Code);
-                page ??= await feeds.ReadAsync(agency.Code, cursor, MaxPage, http.RequestAborted);
+                page ??= await feeds.ReadAsync(agency.Code, cursor, MaxPage, aborted);
                 if (page.Expired)
                 {
                     // Retention overtook a slow stream: tell the client and end, it reconnects from the oldest cursor.
-                    await http.Response.WriteAsync($"event: cursor-expired\ndata: {{\"oldestCursor\":\"{page.OldestAvailable}\"}}\n\n", http.RequestAborted);
+                    await http.Response.WriteAsync($"event: cursor-expired\ndata: {{\"oldestCursor\":\"{page.OldestAvailable}\"}}\n\n", aborted);
                     return Results.Empty;
                 }
 
                 if (page.Items.Count > 0)
                 {
                     // A stream outlives the request that opened it: the agency's status is re-read from the directory for every page.
-                    if (await services.Agencies.FindAsync(agency.Code, http.RequestAborted) is not { IsActive: true } current)
+                    if (await services.Agencies.FindAsync(agency.Code, aborted) is not { IsActive: true } current)
                     {
                         return Results.Empty;
                     }
@@ -386,24 +404,31 @@ public static class FeedEndpoints
                     foreach (var item in await DeliverAsync(current, page.Items, "stream", http.TraceIdentifier, services))
                     {
                         var data = JsonSerializer.Serialize(CloudEventResponse.From(item.Event), json.SerializerOptions);
-                        await http.Response.WriteAsync($"id: {item.Position}\nevent: {item.Event.Type}\ndata: {data}\n\n", http.RequestAborted);
+                        await http.Response.WriteAsync($"id: {item.Position}\nevent: {item.Event.Type}\ndata: {data}\n\n", aborted);
                     }
 
                     cursor = page.Items[^1].Position;
-                    await http.Response.Body.FlushAsync(http.RequestAborted);
+                    await http.Response.Body.FlushAsync(aborted);
                 }
-                else if (await Task.WhenAny(signal, Task.Delay(StreamHeartbeat, time, http.RequestAborted)) != signal)
+                else if (await Task.WhenAny(signal, Task.Delay(StreamHeartbeat, time, aborted)) != signal)
                 {
-                    await http.Response.WriteAsync(": keep-alive\n\n", http.RequestAborted);
-                    await http.Response.Body.FlushAsync(http.RequestAborted);
+                    await http.Response.WriteAsync(": keep-alive\n\n", aborted);
+                    await http.Response.Body.FlushAsync(aborted);
                 }
 
                 page = null;
             }
         }
-        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
-            // The client went away.
+            // The client went away, or the key was revoked.
+        }
+
+        if (watch.Revoked && !http.RequestAborted.IsCancellationRequested)
+        {
+            // Tell the client why, then close: the key that opened the stream is no longer valid.
+            await http.Response.WriteAsync("event: key-revoked\ndata: {}\n\n", http.RequestAborted);
+            await http.Response.Body.FlushAsync(http.RequestAborted);
         }
 
         return Results.Empty;
@@ -473,6 +498,11 @@ public static class FeedEndpoints
         return HubProblems.Of(ProblemTypes.FieldNotInAgreement,
             "These event types concern no field of the agency's agreement, or imply a field it may not see (GET /events/schemas lists each type's).",
             HubProblems.ErrorList([.. outside.Select(t => new FieldError("eventTypes", t))]));
+    }
+
+    private static ProblemHttpResult KeyRevoked()
+    {
+        return HubProblems.Of(ProblemTypes.Unauthenticated, "The key this read was made with was revoked while it waited; use a current key.");
     }
 
     private static ProblemHttpResult TooManyWaitingReads(HttpContext http, FeedWaitLimits waits)

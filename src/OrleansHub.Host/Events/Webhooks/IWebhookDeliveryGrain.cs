@@ -8,8 +8,11 @@ namespace OrleansHub.Host.Events.Webhooks;
 /// </summary>
 public interface IWebhookDeliveryGrain : IGrainWithStringKey
 {
-    /// <summary>Registers (or re-points) the webhook; delivery starts after <paramref name="after"/>, or where it was when null.</summary>
-    Task<WebhookRegistration> RegisterAsync(string url, long after, bool keepCursor);
+    /// <summary>Registers (or re-points, or re-keys) the webhook as <paramref name="change"/> says; the caller verified the endpoint.</summary>
+    Task<WebhookRegistration> RegisterAsync(WebhookChange change);
+
+    /// <summary>Stops delivery (status disabled, with <paramref name="reason"/>); false when the agency has no webhook.</summary>
+    Task<bool> DisableAsync(string reason);
 
     /// <summary>The webhook as it stands, or null when the agency has none.</summary>
     Task<WebhookEndpoint?> GetAsync();

@@ -2,10 +2,11 @@ using Npgsql;
 
 namespace OrleansHub.Host.Events.Webhooks;
 
-/// <summary>The webhooks in PostgreSQL (migration 0009).</summary>
+/// <summary>The webhooks in PostgreSQL (migrations 0009 and 0021).</summary>
 public sealed class PostgresWebhookStore(NpgsqlDataSource dataSource) : IWebhookStore
 {
-    private const string Columns = "agency_code, url, secret, status, delivered_through, attempts, last_error, next_attempt_at, failing_since";
+    private const string Columns =
+        "agency_code, url, secret, status, delivered_through, attempts, last_error, next_attempt_at, failing_since, key_id, verified_at, disabled_reason";
 
     public async Task<WebhookEndpoint?> FindAsync(string agencyCode, CancellationToken cancellationToken)
     {
@@ -20,17 +21,20 @@ public sealed class PostgresWebhookStore(NpgsqlDataSource dataSource) : IWebhook
         return new WebhookEndpoint(
             reader.GetString(0), reader.GetString(1), reader.GetString(2), Enum.Parse<WebhookStatus>(reader.GetString(3), ignoreCase: true),
             reader.GetInt64(4), reader.GetInt32(5), reader.IsDBNull(6) ? null : reader.GetString(6),
-            reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7), reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8));
+            reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7), reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8),
+            reader.IsDBNull(9) ? null : reader.GetString(9), reader.IsDBNull(10) ? null : reader.GetFieldValue<DateTimeOffset>(10),
+            reader.IsDBNull(11) ? null : reader.GetString(11));
     }
 
     public async Task SaveAsync(WebhookEndpoint endpoint, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand($"""
             INSERT INTO agency_webhooks ({Columns}, updated_at)
-            VALUES (@agency, @url, @secret, @status, @through, @attempts, @error, @next, @failing, now())
+            VALUES (@agency, @url, @secret, @status, @through, @attempts, @error, @next, @failing, @key, @verified, @disabled, now())
             ON CONFLICT (agency_code) DO UPDATE SET url = excluded.url, secret = excluded.secret, status = excluded.status,
                 delivered_through = excluded.delivered_through, attempts = excluded.attempts, last_error = excluded.last_error,
-                next_attempt_at = excluded.next_attempt_at, failing_since = excluded.failing_since, updated_at = now()
+                next_attempt_at = excluded.next_attempt_at, failing_since = excluded.failing_since, key_id = excluded.key_id,
+                verified_at = excluded.verified_at, disabled_reason = excluded.disabled_reason, updated_at = now()
             """);
         command.Parameters.AddWithValue("agency", endpoint.AgencyCode);
         command.Parameters.AddWithValue("url", endpoint.Url);
@@ -41,6 +45,9 @@ public sealed class PostgresWebhookStore(NpgsqlDataSource dataSource) : IWebhook
         command.Parameters.Add(new NpgsqlParameter<string?>("error", endpoint.LastError));
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset?>("next", endpoint.NextAttemptAt));
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset?>("failing", endpoint.FailingSince));
+        command.Parameters.Add(new NpgsqlParameter<string?>("key", endpoint.KeyId));
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset?>("verified", endpoint.VerifiedAt));
+        command.Parameters.Add(new NpgsqlParameter<string?>("disabled", endpoint.DisabledReason));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

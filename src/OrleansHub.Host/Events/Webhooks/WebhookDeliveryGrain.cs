@@ -23,6 +23,7 @@ public sealed partial class WebhookDeliveryGrain(
     IOptions<WebhookOptions> options,
     TimeProvider time,
     HubInstruments instruments,
+    WebhookAudit audit,
     ILogger<WebhookDeliveryGrain> logger) : Grain, IWebhookDeliveryGrain
 {
     private readonly WebhookOptions _options = options.Value;
@@ -63,15 +64,30 @@ public sealed partial class WebhookDeliveryGrain(
         }
     }
 
-    public async Task<WebhookRegistration> RegisterAsync(string url, long after, bool keepCursor)
+    public async Task<WebhookRegistration> RegisterAsync(WebhookChange change)
     {
         var created = _endpoint is null;
         var endpoint = _endpoint is { } existing
-            ? existing.ActiveFrom(keepCursor ? existing.DeliveredThrough : after) with { Url = url }
-            : WebhookEndpoint.Create(AgencyCode, url, WebhookSigner.NewSecret(), after);
+            ? existing.ActiveFrom(change.KeepCursor ? existing.DeliveredThrough : change.After) with { Url = change.Url, Secret = change.NewSecret ?? existing.Secret }
+            : WebhookEndpoint.Create(AgencyCode, change.Url, change.NewSecret ?? WebhookSigner.NewSecret(), change.After);
+        endpoint = endpoint with { KeyId = change.KeyId, VerifiedAt = change.VerifiedAt ?? endpoint.VerifiedAt };
         await RestartAsync(endpoint);
         nudges.Registered(AgencyCode);
         return new WebhookRegistration(created, endpoint);
+    }
+
+    public async Task<bool> DisableAsync(string reason)
+    {
+        if (_endpoint is null)
+        {
+            return false;
+        }
+
+        _generation++;
+        CancelTimers();
+        _retryThrough = null;
+        await SaveAsync(_endpoint with { Status = WebhookStatus.Disabled, NextAttemptAt = null, DisabledReason = reason });
+        return true;
     }
 
     public Task<WebhookEndpoint?> GetAsync() => Task.FromResult(_endpoint);
@@ -81,6 +97,13 @@ public sealed partial class WebhookDeliveryGrain(
         if (_endpoint is null)
         {
             return false;
+        }
+
+        if (_endpoint.Status == WebhookStatus.Disabled)
+        {
+            // A disabled webhook is not restarted by a replay: the operator lifts it, or the agency registers it again.
+            await SaveAsync(_endpoint with { DeliveredThrough = after });
+            return true;
         }
 
         await RestartAsync(_endpoint.ActiveFrom(after));
@@ -160,6 +183,19 @@ public sealed partial class WebhookDeliveryGrain(
             if (await agencies.FindAsync(AgencyCode) is not { IsActive: true } agency)
             {
                 return; // Suspended or revoked: its events wait in the feed.
+            }
+
+            if (endpoint.KeyId is { } keyId && !await agencies.IsKeyCurrentAsync(AgencyCode, keyId))
+            {
+                // The key that pointed the webhook here was revoked: it may have been stolen, so its endpoint gets nothing more.
+                if (generation == _generation)
+                {
+                    await SaveAsync(endpoint with { Status = WebhookStatus.Disabled, DisabledReason = WebhookEndpoint.DisabledKeyRevoked });
+                    await audit.RecordAsync(AgencyCode, WebhookAudit.Disabled, Audit.AuditOutcome.Allowed, WebhookEndpoint.DisabledKeyRevoked, "webhook-sweep");
+                    LogDisabledKeyRevoked(AgencyCode);
+                }
+
+                return;
             }
 
             var page = await feeds.ReadAsync(AgencyCode, endpoint.DeliveredThrough, _options.MaxEventsPerMessage, CancellationToken.None);
@@ -308,6 +344,9 @@ public sealed partial class WebhookDeliveryGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook delivery for agency {AgencyCode} stopped ({Failure}); the sweep will resume it")]
     private partial void LogDeliveryFailed(string agencyCode, string failure);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook of agency {AgencyCode} disabled: the key that registered it was revoked")]
+    private partial void LogDisabledKeyRevoked(string agencyCode);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook of agency {AgencyCode} marked failing after {Attempts} attempt(s): {Error}")]
     private partial void LogMarkedFailing(string agencyCode, int attempts, string error);

@@ -11,6 +11,13 @@ public enum WebhookStatus
 
     /// <summary>Retries ran out; events wait in the feed until the agency replays or registers again.</summary>
     Failing,
+
+    /// <summary>
+    /// Stopped by the operator (<see cref="WebhookEndpoint.DisabledReason"/> <c>operator</c>: only the operator lifts it, by
+    /// removing the webhook) or because the key that set it was revoked (<c>key-revoked</c>: the agency registers it again,
+    /// with a current key and a new verification). Events wait in the feed.
+    /// </summary>
+    Disabled,
 }
 
 /// <summary>
@@ -26,8 +33,17 @@ public sealed record WebhookEndpoint(
     [property: Id(5)] int Attempts,
     [property: Id(6)] string? LastError,
     [property: Id(7)] DateTimeOffset? NextAttemptAt,
-    [property: Id(8)] DateTimeOffset? FailingSince)
+    [property: Id(8)] DateTimeOffset? FailingSince,
+    [property: Id(9)] string? KeyId = null,
+    [property: Id(10)] DateTimeOffset? VerifiedAt = null,
+    [property: Id(11)] string? DisabledReason = null)
 {
+    /// <summary><see cref="DisabledReason"/> of a webhook the operator disabled.</summary>
+    public const string DisabledByOperator = "operator";
+
+    /// <summary><see cref="DisabledReason"/> of a webhook whose setting key was revoked.</summary>
+    public const string DisabledKeyRevoked = "key-revoked";
+
     public static WebhookEndpoint Create(string agencyCode, string url, string secret, long deliveredThrough) =>
         new(agencyCode, url, secret, WebhookStatus.Active, deliveredThrough, 0, null, null, null);
 
@@ -36,8 +52,21 @@ public sealed record WebhookEndpoint(
     /// a new registration.
     /// </summary>
     public WebhookEndpoint ActiveFrom(long cursor) =>
-        this with { Status = WebhookStatus.Active, DeliveredThrough = cursor, Attempts = 0, LastError = null, NextAttemptAt = null, FailingSince = null };
+        this with { Status = WebhookStatus.Active, DeliveredThrough = cursor, Attempts = 0, LastError = null, NextAttemptAt = null, FailingSince = null, DisabledReason = null };
 }
+
+/// <summary>
+/// A registration the hub verified: where to deliver (<see cref="Url"/>), a new signing secret or null to keep the current
+/// one, where delivery starts, the key that made the change and when the endpoint answered the challenge.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("hub.WebhookChange")]
+public sealed record WebhookChange(
+    [property: Id(0)] string Url,
+    [property: Id(1)] string? NewSecret,
+    [property: Id(2)] long After,
+    [property: Id(3)] bool KeepCursor,
+    [property: Id(4)] string KeyId,
+    [property: Id(5)] DateTimeOffset? VerifiedAt);
 
 /// <summary>What registering a webhook did; the endpoint carries its secret, which the API shows only when <see cref="Created"/>.</summary>
 [GenerateSerializer, Immutable, Alias("hub.WebhookRegistration")]

@@ -22,6 +22,77 @@ public sealed class WebhookSender(HttpClient client, IOptions<JsonOptions> json,
 {
     public const string HttpClientName = "webhooks";
 
+    /// <summary>The <c>type</c> of a verification challenge's body.</summary>
+    public const string VerificationType = "vn.orleanshub.webhook.verification";
+
+    /// <summary>Most bytes of a challenge's answer the hub reads.</summary>
+    private const int MaxChallengeAnswerBytes = 4_096;
+
+    /// <summary>
+    /// The verification challenge (like Standard Webhooks' signed messages, with a challenge echo as Slack's and Zoom's URL
+    /// checks): a signed POST of <c>{"type":"vn.orleanshub.webhook.verification","challenge":"..."}</c>; the endpoint proves
+    /// it is the agency's own, holds the secret and wants the events by answering 2xx with <c>{"challenge":"..."}</c>, the
+    /// same value, within <see cref="WebhookOptions.Timeout"/>. Returns null when it did, else why not (never what it sent back).
+    /// </summary>
+    public async Task<string?> VerifyAsync(string url, string secret, CancellationToken cancellationToken)
+    {
+        var challenge = Base64UrlEncoder(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+        var messageId = "verify_" + Guid.CreateVersion7(time.GetUtcNow()).ToString("N");
+        var body = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["type"] = VerificationType, ["challenge"] = challenge });
+        var timestamp = time.GetUtcNow().ToUnixTimeSeconds();
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.Add("webhook-id", messageId);
+        request.Headers.Add("webhook-timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        request.Headers.Add("webhook-signature", WebhookSigner.Sign(secret, messageId, timestamp, body));
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.Value.Timeout);
+        try
+        {
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            if (!response.IsSuccessStatusCode)
+            {
+                return $"the endpoint answered HTTP {(int)response.StatusCode}";
+            }
+
+            var buffer = new byte[MaxChallengeAnswerBytes];
+            await using var stream = await response.Content.ReadAsStreamAsync(timeout.Token);
+            var read = 0;
+            while (read < buffer.Length && await stream.ReadAsync(buffer.AsMemory(read), timeout.Token) is var n and > 0)
+            {
+                read += n;
+            }
+
+            try
+            {
+                using var answer = JsonDocument.Parse(buffer.AsMemory(0, read));
+                return answer.RootElement.ValueKind == JsonValueKind.Object && answer.RootElement.TryGetProperty("challenge", out var echoed)
+                    && echoed.ValueKind == JsonValueKind.String && echoed.GetString() == challenge
+                    ? null
+                    : "the endpoint did not echo the challenge";
+            }
+            catch (JsonException)
+            {
+                return "the endpoint did not echo the challenge";
+            }
+        }
+        catch (HttpRequestException e) when (e.InnerException is WebhookTargetRefusedException)
+        {
+            return "the host resolves to an address that is not public";
+        }
+        catch (HttpRequestException e)
+        {
+            return $"connection failed ({e.HttpRequestError})";
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return $"no answer within {options.Value.Timeout.TotalSeconds:0.###} s";
+        }
+
+        static string Base64UrlEncoder(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    }
+
     public async Task<WebhookAttempt> SendAsync(WebhookEndpoint endpoint, string messageId, FeedPageResponse page, CancellationToken cancellationToken)
     {
         var body = JsonSerializer.SerializeToUtf8Bytes(page, json.Value.SerializerOptions);

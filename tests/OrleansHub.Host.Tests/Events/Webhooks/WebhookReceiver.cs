@@ -40,6 +40,12 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public ConcurrentQueue<ReceivedWebhook> Received { get; } = new();
 
+    /// <summary>The verification challenges the hub sent (not counted in <see cref="Received"/>).</summary>
+    public ConcurrentQueue<ReceivedWebhook> Challenges { get; } = new();
+
+    /// <summary>Whether a verification challenge is answered by echoing it (true by default, as an agency's endpoint would).</summary>
+    public bool AnswersChallenges { get; set; } = true;
+
     /// <summary>The status to answer the n-th POST (1-based) with; 204 by default.</summary>
     public Func<int, HttpStatusCode> Answer { get; set; } = _ => HttpStatusCode.NoContent;
 
@@ -62,9 +68,18 @@ public sealed class WebhookReceiver : IAsyncDisposable
         app.MapPost("/hook", async (HttpRequest request) =>
         {
             using var reader = new StreamReader(request.Body);
-            Received.Enqueue(new ReceivedWebhook(
+            var received = new ReceivedWebhook(
                 request.Headers["webhook-id"].ToString(), request.Headers["webhook-timestamp"].ToString(), request.Headers["webhook-signature"].ToString(),
-                await reader.ReadToEndAsync()));
+                await reader.ReadToEndAsync());
+            if (received.Json.TryGetProperty("type", out var type) && type.GetString() == "vn.orleanshub.webhook.verification")
+            {
+                Challenges.Enqueue(received);
+                return AnswersChallenges
+                    ? Results.Json(new { challenge = received.Json.GetProperty("challenge").GetString() })
+                    : Results.Json(new { ok = true });
+            }
+
+            Received.Enqueue(received);
             return Results.StatusCode((int)Answer(Interlocked.Increment(ref count)));
         });
         await app.StartAsync();

@@ -55,10 +55,12 @@ public sealed class WebhookTargetTests(ProductionWebhookRulesHubFactory factory)
     }
 
     [Fact]
-    public async Task Register_PublicHttpsUrl_IsAccepted()
+    public async Task Register_PublicHttpsUrlThatDoesNotAnswerTheChallenge_PassesTheRulesButIs422()
     {
+        // The URL is within the rules (not a validation failure), but nobody there answers the verification challenge.
         var response = await factory.Agency("VSS").PutAsJsonAsync("/v1/webhook", new { url = "https://hooks.bhxh.example.vn/orleanshub" });
-        Assert.True(response.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK, response.StatusCode.ToString());
+        await response.AssertProblemAsync(HttpStatusCode.UnprocessableEntity, "webhook-verification-failed");
+        Assert.Equal(HttpStatusCode.NotFound, (await factory.Agency("VSS").GetAsync("/v1/webhook")).StatusCode);
     }
 
     [Theory]

@@ -124,4 +124,56 @@ public sealed class WebhookPostgresTests(PostgresServer postgres, ITestOutputHel
             Assert.Equal(sequences.Order(), sequences);
         }
     }
+
+    [Fact]
+    public async Task Webhook_SetByAKeyLaterRevoked_OnPostgres_IsDisabledAndTheChangesAreInTheAuditTable()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        await using var hub = await HubProcess.StartAsync(database, $"webhook-keys-{Guid.NewGuid():N}", Settings);
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var code = $"W{Random.Shared.Next(10_000_000, 99_999_999)}";
+        Assert.True((await hub.Client.PutAsJsonAsync($"/admin/agencies/{code}", new
+        {
+            name = "Sở Tư pháp (khóa)", kind = "state", status = "active", fields = new[] { "fullName" }, purposes = new[] { Purpose }, requiresConsent = false,
+        })).IsSuccessStatusCode);
+        var stolen = await (await hub.Client.PostAsync($"/admin/agencies/{code}/keys", null)).ReadJsonAsync();
+        var current = await (await hub.Client.PostAsync($"/admin/agencies/{code}/keys", null)).ReadJsonAsync();
+        using var thief = new HttpClient { BaseAddress = hub.Client.BaseAddress }.WithBearer(stolen.GetProperty("key").GetString()!);
+        using var owner = new HttpClient { BaseAddress = hub.Client.BaseAddress }.WithBearer(current.GetProperty("key").GetString()!);
+        var citizen = TestIds.NewCitizen();
+        Assert.Equal(HttpStatusCode.Created, (await hub.Client.PutCitizenAsync(citizen, "Trần Văn Bình", TestIds.DateOfBirth, TestIds.Sex)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await owner.PutAsJsonAsync($"/v1/subscriptions/citizens/{citizen}", new { purpose = Purpose })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await thief.PutAsJsonAsync("/v1/webhook", new { url = receiver.Url })).StatusCode);
+
+        Assert.Equal(HttpStatusCode.OK, (await hub.Client.PatchCitizenAsync(citizen, new { fullName = Names[0] })).StatusCode);
+        Assert.True(await receiver.WaitForAsync(r => r.Events().Count == 1));
+        Assert.Equal(HttpStatusCode.OK, (await hub.Client.DeleteAsync($"/admin/agencies/{code}/keys/{stolen.GetProperty("keyId").GetString()}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await hub.Client.PatchCitizenAsync(citizen, new { fullName = Names[1] })).StatusCode);
+        Assert.False(await receiver.WaitForAsync(r => r.Events().Count > 1, TimeSpan.FromSeconds(3)));
+
+        await using var connection = new Npgsql.NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using (var row = new Npgsql.NpgsqlCommand("SELECT status, disabled_reason, key_id, verified_at IS NOT NULL FROM agency_webhooks WHERE agency_code = @c", connection))
+        {
+            row.Parameters.AddWithValue("c", code);
+            await using var reader = await row.ExecuteReaderAsync();
+            Assert.True(await reader.ReadAsync());
+            Assert.Equal(("disabled", "key-revoked", stolen.GetProperty("keyId").GetString(), true),
+                (reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetBoolean(3)));
+        }
+
+        await using var audit = new Npgsql.NpgsqlCommand(
+            "SELECT operation || ':' || reason FROM audit_log WHERE agency_code = @c AND operation LIKE 'webhook-%' ORDER BY at", connection);
+        audit.Parameters.AddWithValue("c", code);
+        var changes = new List<string>();
+        await using (var reader = await audit.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                changes.Add(reader.GetString(0));
+            }
+        }
+
+        Assert.Equal(["webhook-change:created", "webhook-disabled:key-revoked"], changes);
+    }
 }

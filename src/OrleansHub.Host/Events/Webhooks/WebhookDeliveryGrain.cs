@@ -70,7 +70,10 @@ public sealed partial class WebhookDeliveryGrain(
         var endpoint = _endpoint is { } existing
             ? existing.ActiveFrom(change.KeepCursor ? existing.DeliveredThrough : change.After) with { Url = change.Url, Secret = change.NewSecret ?? existing.Secret }
             : WebhookEndpoint.Create(AgencyCode, change.Url, change.NewSecret ?? WebhookSigner.NewSecret(), change.After);
-        endpoint = endpoint with { KeyId = change.KeyId, VerifiedAt = change.VerifiedAt ?? endpoint.VerifiedAt };
+        // Bound to the key whose verified change set the URL or secret; a cursor-only change moves no binding.
+        endpoint = change.VerifiedAt is { } verified
+            ? endpoint with { KeyId = change.KeyId, VerifiedAt = verified }
+            : endpoint with { KeyId = endpoint.KeyId ?? change.KeyId };
         await RestartAsync(endpoint);
         nudges.Registered(AgencyCode);
         return new WebhookRegistration(created, endpoint);

@@ -54,9 +54,8 @@ public static class SiloHostingExtensions
 
             if (mode == StorageMode.Embedded)
             {
-                // One silo on loopback; gateway port 0: no client gateway.
+                // One silo on loopback, no peers (so no TLS); gateway port 0: no client gateway.
                 silo.UseLocalhostClustering(cluster.SiloPort, gatewayPort: 0, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
-                silo.UseHubClusterTls(cluster.Tls, required: false);
                 silo.AddMemoryGrainStorage(GrainStorageNames.Directory);
                 silo.UseInMemoryReminderService();
                 return;

@@ -20,7 +20,7 @@ public static partial class StartupReport
         }
         else
         {
-            LogPostgres(logger, cluster.ClusterId, cluster.ServiceId, cluster.SiloPort, cluster.Tls.IsConfigured ? "mutual TLS" : "PLAINTEXT (Development only)");
+            LogPostgres(logger, cluster.ClusterId, cluster.ServiceId, cluster.SiloPort, cluster.Tls.IsConfigured ? "mutual TLS" : "PLAINTEXT: Development only");
         }
     }
 

@@ -81,7 +81,7 @@ app.MapFeesApi();
 
 // The agency API: one group, one pipeline; each feature adds its endpoints.
 app.MapAgencyApi()
-    .MapAgencyApi()
+    .MapOwnAgreementApi()
     .MapLookupsApi()
     .MapFeedsApi()
     .MapWebhooksApi()

@@ -48,6 +48,25 @@ public sealed class ClusterTrustBoundaryTests(PostgresServer postgres, TwoSiloHu
     }
 
     [Fact]
+    public async Task SiloPort_ListensOnTheAdvertisedAddressOnly()
+    {
+        // The test silos advertise 127.0.0.1; another address of this machine must not answer on their silo port.
+        var other = Dns.GetHostAddresses(Dns.GetHostName())
+            .Concat(System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
+                .SelectMany(i => i.GetIPProperties().UnicastAddresses.Select(a => a.Address)))
+            .FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && !IPAddress.IsLoopback(a));
+        Assert.NotNull(other);
+        using var loopback = new System.Net.Sockets.TcpClient();
+        await loopback.ConnectAsync(IPAddress.Loopback, hub.A.SiloPort);
+
+        using var elsewhere = new System.Net.Sockets.TcpClient();
+        var refused = await Record.ExceptionAsync(() => elsewhere.ConnectAsync(other, hub.A.SiloPort).AsTask().WaitAsync(TimeSpan.FromSeconds(5)));
+
+        Assert.NotNull(refused);
+        output.WriteLine($"silo port {hub.A.SiloPort}: open on 127.0.0.1, on {other}: {refused.GetType().Name}");
+    }
+
+    [Fact]
     public async Task Silo_WithCertificateOfAnotherCa_CannotJoin_WhileTheClusterServesLookups()
     {
         var foreign = DevelopmentClusterCertificates.Create(Directory.CreateTempSubdirectory("orleanshub-foreign-ca-").FullName, "Rogue");

@@ -60,7 +60,7 @@ public sealed class ClusterTrustBoundaryTests(PostgresServer postgres, TwoSiloHu
         await loopback.ConnectAsync(IPAddress.Loopback, hub.A.SiloPort);
 
         using var elsewhere = new System.Net.Sockets.TcpClient();
-        var refused = await Record.ExceptionAsync(() => elsewhere.ConnectAsync(other, hub.A.SiloPort).AsTask().WaitAsync(TimeSpan.FromSeconds(5)));
+        var refused = await Record.ExceptionAsync(() => elsewhere.ConnectAsync(other, hub.A.SiloPort).WaitAsync(TimeSpan.FromSeconds(5)));
 
         Assert.NotNull(refused);
         output.WriteLine($"silo port {hub.A.SiloPort}: open on 127.0.0.1, on {other}: {refused.GetType().Name}");

@@ -10,7 +10,8 @@ Usage: deploy/cluster.sh <command> [options]
 
 Commands:
   start [--silos N] [--no-build]
-        Start PostgreSQL, build the host, run the migrations, then start silos
+        Start PostgreSQL, build the host, run the migrations, create the
+        development cluster certificates if the TLS folder has none, then start silos
         1..N (default 3) that are not already running and wait until each one
         answers GET /health/ready with 200. With silos already running, the
         build and migrations are skipped (rebuilding would overwrite the
@@ -26,8 +27,8 @@ Commands:
 
 Silo i (1-based) listens on (plus HUB_PORT_OFFSET):
   HTTP    http://127.0.0.1:<5100+i>   (GET /health/ready)
-  silo    127.0.0.1:<11110+i>         (silo-to-silo)
-  gateway 127.0.0.1:<30000+i>         (Orleans clients)
+  silo    127.0.0.1:<11110+i>         (silo-to-silo, mutual TLS)
+No silo opens an Orleans client gateway.
 
 Environment:
   HUB_RUN_DIR            run folder (default /tmp/orleanshub); silo i uses silo-<i>/
@@ -36,6 +37,9 @@ Environment:
   HUB_STOP_TIMEOUT       seconds to wait for one silo to exit after SIGTERM (default 30)
   HUB_PORT_OFFSET        added to every port above (default 0), so a benchmark's
                          cluster can run beside a development one
+  HUB_CLUSTER_TLS_DIR    folder with the cluster certificates (default <run folder>/cluster-tls):
+                         ca.crt, silo.crt, silo.key; created with 'OrleansHub.Host cluster
+                         dev-certificates' when ca.crt is missing. Put your own set there to use it.
   HUB_HOST_DLL           prebuilt host assembly to run instead of building
                          src/OrleansHub.Host (Release); implies --no-build
   HUB_PG_PORT, HUB_PG_DATABASE, ...  passed on to deploy/postgres.sh (see its --help)
@@ -56,14 +60,14 @@ OPERATOR_KEY="${HUB_OPERATOR_KEY:-local-operator-key}"
 READY_TIMEOUT="${HUB_READY_TIMEOUT:-90}"
 STOP_TIMEOUT="${HUB_STOP_TIMEOUT:-30}"
 PORT_OFFSET="${HUB_PORT_OFFSET:-0}"
-MAX_SILOS=99   # keeps 5100+i, 11110+i and 30000+i from overlapping other ranges
+TLS_DIR="$(realpath -m "${HUB_CLUSTER_TLS_DIR:-$RUN_DIR/cluster-tls}")"
+MAX_SILOS=99   # keeps 5100+i and 11110+i from overlapping other ranges
 
 log() { echo "cluster.sh: $*" >&2; }
 die() { log "error: $*"; exit 1; }
 
 http_port()    { echo $((5100 + PORT_OFFSET + $1)); }
 silo_port()    { echo $((11110 + PORT_OFFSET + $1)); }
-gateway_port() { echo $((30000 + PORT_OFFSET + $1)); }
 silo_dir()     { echo "$RUN_DIR/silo-$1"; }
 pid_file()     { echo "$(silo_dir "$1")/silo.pid"; }
 log_file()     { echo "$(silo_dir "$1")/silo.log"; }
@@ -135,6 +139,9 @@ common_env() {
   echo "Hub__Cluster__ClusterId=orleanshub-local"
   echo "Hub__Cluster__ServiceId=orleanshub"
   echo "Hub__Cluster__AdvertisedAddress=127.0.0.1"
+  echo "Hub__Cluster__Tls__CertificatePath=$TLS_DIR/silo.crt"
+  echo "Hub__Cluster__Tls__KeyPath=$TLS_DIR/silo.key"
+  echo "Hub__Cluster__Tls__CaCertificatePath=$TLS_DIR/ca.crt"
   echo "Hub__Operator__ApiKey=$OPERATOR_KEY"
   echo "DOTNET_ENVIRONMENT=Production"
   echo "ASPNETCORE_ENVIRONMENT=Production"
@@ -145,7 +152,6 @@ silo_env() {
   common_env
   echo "ASPNETCORE_URLS=http://127.0.0.1:$(http_port "$1")"
   echo "Hub__Cluster__SiloPort=$(silo_port "$1")"
-  echo "Hub__Cluster__GatewayPort=$(gateway_port "$1")"
 }
 
 # --- steps ------------------------------------------------------------------------
@@ -168,6 +174,17 @@ run_migrations() {
   mapfile -t env_lines < <(common_env)
   # cwd = the build output, where appsettings*.json live (the content root).
   (cd "$(dirname "$HOST_DLL")" && env "${env_lines[@]}" dotnet "$HOST_DLL" migrate) || die "migrations failed"
+}
+
+# The development CA and silo certificate, once per TLS folder: every silo
+# presents the same certificate and accepts only peers signed by that CA.
+ensure_certificates() {
+  if [[ -f "$TLS_DIR/ca.crt" && -f "$TLS_DIR/silo.crt" && -f "$TLS_DIR/silo.key" ]]; then
+    return 0
+  fi
+  [[ -f "$HOST_DLL" ]] || die "host not built: $HOST_DLL is missing"
+  log "creating development cluster certificates in $TLS_DIR"
+  dotnet "$HOST_DLL" cluster dev-certificates --out "$TLS_DIR" >&2 || die "could not create the cluster certificates"
 }
 
 # Starts silo $1 in the background; does not wait for readiness.
@@ -233,7 +250,7 @@ stop_silo() {
 
 print_table() {
   local i pid alive ready
-  printf '%-6s %-8s %-6s %-6s %-24s %-10s %-8s\n' SILO PID ALIVE READY HTTP SILO-PORT GATEWAY
+  printf '%-6s %-8s %-6s %-6s %-24s %-10s\n' SILO PID ALIVE READY HTTP SILO-PORT
   for i in "$@"; do
     if pid="$(silo_pid "$i")"; then
       alive=yes
@@ -241,8 +258,8 @@ print_table() {
     else
       pid=-; alive=no; ready=no
     fi
-    printf '%-6s %-8s %-6s %-6s %-24s %-10s %-8s\n' "$i" "$pid" "$alive" "$ready" \
-      "http://127.0.0.1:$(http_port "$i")" "$(silo_port "$i")" "$(gateway_port "$i")"
+    printf '%-6s %-8s %-6s %-6s %-24s %-10s\n' "$i" "$pid" "$alive" "$ready" \
+      "http://127.0.0.1:$(http_port "$i")" "$(silo_port "$i")"
   done
 }
 
@@ -251,7 +268,7 @@ print_table() {
 check_ports() {
   local i port
   for i in "$@"; do
-    for port in "$(http_port "$i")" "$(silo_port "$i")" "$(gateway_port "$i")"; do
+    for port in "$(http_port "$i")" "$(silo_port "$i")"; do
       if port_in_use "$port"; then die "silo $i: port $port on 127.0.0.1 is already in use by another process"; fi
     done
   done
@@ -275,6 +292,7 @@ bring_up() {
     # Rebuilding would overwrite assemblies that running silos have mapped.
     log "silos already running (${running//$'\n'/ }): skipping build and migrations"
   fi
+  ensure_certificates
   local i
   for i in "$@"; do launch_silo "$i"; done
   wait_ready "$@"
@@ -284,6 +302,7 @@ bring_up() {
   print_table "${all[@]}"
   echo
   echo "Operator key: $OPERATOR_KEY   (e.g. curl -H 'Authorization: Bearer $OPERATOR_KEY' ...)"
+  echo "Cluster TLS: $TLS_DIR (CA ca.crt)"
   echo "Logs: $RUN_DIR/silo-<i>/silo.log    Stop: deploy/cluster.sh stop"
 }
 

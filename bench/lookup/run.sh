@@ -129,11 +129,14 @@ walk() {
 }
 
 # start_hub NAME PORT SILO GATEWAY [CONNECTION]: starts a hub (PostgreSQL when CONNECTION is given, else embedded); prints its pid.
+# GATEWAY is no longer used (silos open no gateway); PostgreSQL silos use the run folder's development cluster certificates.
 start_hub() {
-  local name=$1 port=$2 silo=$3 gateway=$4 connection=${5:-}
+  local name=$1 port=$2 silo=$3 connection=${5:-}
+  [[ -f "$HUB_RUN_DIR/cluster-tls/ca.crt" ]] || dotnet "$HOST_DLL" cluster dev-certificates --out "$HUB_RUN_DIR/cluster-tls" >/dev/null
   (cd "$(dirname "$HOST_DLL")" && ConnectionStrings__Postgres="$connection" Hub__Mode="$([[ -n "$connection" ]] && echo Postgres || echo Embedded)" \
     Hub__Operator__ApiKey="$OPERATOR_KEY" ASPNETCORE_URLS="http://127.0.0.1:$port" Hub__Cluster__SiloPort="$silo" \
-    Hub__Cluster__GatewayPort="$gateway" Hub__Cluster__AdvertisedAddress=127.0.0.1 DOTNET_ENVIRONMENT=Production \
+    Hub__Cluster__Tls__CertificatePath="$HUB_RUN_DIR/cluster-tls/silo.crt" Hub__Cluster__Tls__KeyPath="$HUB_RUN_DIR/cluster-tls/silo.key" \
+    Hub__Cluster__Tls__CaCertificatePath="$HUB_RUN_DIR/cluster-tls/ca.crt" Hub__Cluster__AdvertisedAddress=127.0.0.1 DOTNET_ENVIRONMENT=Production \
     exec dotnet "$HOST_DLL" >"$HUB_RUN_DIR/$name.log" 2>&1) &
   echo $!
 }

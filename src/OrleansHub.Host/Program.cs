@@ -32,6 +32,11 @@ if (args is ["audit", "verify", .. var verifyArgs])
     return await AuditVerifyCommand.RunAsync(verifyArgs);
 }
 
+if (args is ["cluster", .. var clusterArgs])
+{
+    return await ClusterCommand.RunAsync(clusterArgs);
+}
+
 if (args is ["fees", "reconcile", .. var reconcileArgs])
 {
     return await FeesReconcileCommand.RunAsync(reconcileArgs);

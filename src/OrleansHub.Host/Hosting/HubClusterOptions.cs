@@ -19,12 +19,21 @@ public sealed class HubClusterOptions
     [Range(1, 65535)]
     public int SiloPort { get; set; } = 11111;
 
-    /// <summary>Port for external Orleans clients.</summary>
-    [Range(1, 65535)]
-    public int GatewayPort { get; set; } = 30000;
+    // No gateway port: the hub serves its own HTTP and no Orleans client is part of it, so silos open no client gateway
+    // (an open gateway let any Orleans client on the network call every grain). A Hub:Cluster:GatewayPort setting is ignored.
 
     /// <summary>The address other silos reach this one at; defaults to loopback in embedded mode and the first non-loopback address otherwise.</summary>
     public string? AdvertisedAddress { get; set; }
+
+    /// <summary>
+    /// Listen for silo traffic on every interface instead of only the advertised address. Off by default; only for hosts
+    /// where the advertised address is not a local one (NAT, some overlay networks). Kubernetes pods do not need it: they
+    /// advertise and bind their pod IP.
+    /// </summary>
+    public bool ListenOnAnyAddress { get; set; }
+
+    /// <summary>Mutual TLS between silos (<c>Hub:Cluster:Tls</c>); required in PostgreSQL mode outside Development.</summary>
+    public ClusterTlsOptions Tls { get; set; } = new();
 
     /// <summary>
     /// Running as Kubernetes pods (deploy/kubernetes): silo name, address and cluster IDs come from the pod, and silos

@@ -54,7 +54,8 @@ public static class SiloHostingExtensions
 
             if (mode == StorageMode.Embedded)
             {
-                silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
+                // One silo on loopback, no peers (so no TLS); gateway port 0: no client gateway.
+                silo.UseLocalhostClustering(cluster.SiloPort, gatewayPort: 0, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
                 silo.AddMemoryGrainStorage(GrainStorageNames.Directory);
                 silo.UseInMemoryReminderService();
                 return;
@@ -66,7 +67,14 @@ public static class SiloHostingExtensions
                 o.ClusterId = cluster.ClusterId;
                 o.ServiceId = cluster.ServiceId;
             });
-            silo.ConfigureEndpoints(ResolveAdvertisedAddress(cluster.AdvertisedAddress), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
+            // Outside Development, silos of a PostgreSQL cluster accept only peers with a certificate of the cluster's CA.
+            silo.UseHubClusterTls(cluster.Tls, required: !builder.Environment.IsDevelopment());
+            var advertised = ResolveAdvertisedAddress(cluster.AdvertisedAddress);
+            // Gateway port 0: no client gateway. Listening on the advertised address only, unless told otherwise; set
+            // explicitly so Kubernetes hosting (which fills an unset listening endpoint with "any") keeps it.
+            silo.ConfigureEndpoints(advertised, cluster.SiloPort, gatewayPort: 0);
+            silo.Configure<EndpointOptions>(o =>
+                o.SiloListeningEndpoint = new IPEndPoint(cluster.ListenOnAnyAddress ? IPAddress.Any : advertised, cluster.SiloPort));
             silo.UseAdoNetClustering(o =>
             {
                 o.Invariant = NpgsqlInvariant;

@@ -20,7 +20,7 @@ public static partial class StartupReport
         }
         else
         {
-            LogPostgres(logger, cluster.ClusterId, cluster.ServiceId, cluster.SiloPort, cluster.GatewayPort);
+            LogPostgres(logger, cluster.ClusterId, cluster.ServiceId, cluster.SiloPort, cluster.Tls.IsConfigured ? "mutual TLS" : "PLAINTEXT: Development only");
         }
     }
 
@@ -31,6 +31,6 @@ public static partial class StartupReport
     [LoggerMessage(Level = LogLevel.Warning, Message = "Embedded mode uses the public development operator key '{Key}'. Configure Hub__Operator__ApiKey for anything but local trials.")]
     private static partial void LogDevelopmentKey(ILogger logger, string key);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "PostgreSQL mode: cluster {ClusterId}, service {ServiceId}, silo port {SiloPort}, gateway port {GatewayPort}")]
-    private static partial void LogPostgres(ILogger logger, string clusterId, string serviceId, int siloPort, int gatewayPort);
+    [LoggerMessage(Level = LogLevel.Information, Message = "PostgreSQL mode: cluster {ClusterId}, service {ServiceId}, silo port {SiloPort} ({SiloTransport}), no client gateway")]
+    private static partial void LogPostgres(ILogger logger, string clusterId, string serviceId, int siloPort, string siloTransport);
 }

@@ -2,13 +2,15 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
+using OrleansHub.Host.Hosting;
 using OrleansHub.Host.Tests.Infrastructure;
 
 namespace OrleansHub.Host.Tests.Cluster;
 
 /// <summary>
 /// One hub as an operator runs it: a separate OS process of the built host, on its own HTTP, silo and gateway
-/// ports, in PostgreSQL mode. Killing it is a real kill -9.
+/// ports, in PostgreSQL mode, with mutual TLS between silos (the tests' development cluster certificates). Killing it is
+/// a real kill -9.
 /// </summary>
 public sealed class HubProcess : IAsyncDisposable
 {
@@ -17,11 +19,15 @@ public sealed class HubProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
 
-    private HubProcess(Process process, int httpPort, int siloPort)
+    private static readonly Lazy<DevelopmentClusterCertificates.Files> SharedCertificates = new(() =>
+        DevelopmentClusterCertificates.Create(Path.Combine(Path.GetTempPath(), $"orleanshub-tests-tls-{Guid.NewGuid():N}"), "OrleansHub test cluster"));
+
+    private HubProcess(Process process, int httpPort, int siloPort, int gatewayPort)
     {
         _process = process;
         HttpPort = httpPort;
         SiloPort = siloPort;
+        GatewayPort = gatewayPort;
         Client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromSeconds(30) }.WithBearer(OperatorKey);
         process.OutputDataReceived += (_, e) => Keep(e.Data);
         process.ErrorDataReceived += (_, e) => Keep(e.Data);
@@ -32,6 +38,12 @@ public sealed class HubProcess : IAsyncDisposable
     public int HttpPort { get; }
 
     public int SiloPort { get; }
+
+    /// <summary>The port the hub is told to open a client gateway on (Hub:Cluster:GatewayPort); no longer honoured.</summary>
+    public int GatewayPort { get; }
+
+    /// <summary>The certificates every test silo presents unless told otherwise: one CA and one silo certificate it signed.</summary>
+    public static DevelopmentClusterCertificates.Files ClusterCertificates => SharedCertificates.Value;
 
     public HttpClient Client { get; }
 
@@ -47,6 +59,23 @@ public sealed class HubProcess : IAsyncDisposable
 
     /// <summary>Starts a silo of cluster <paramref name="clusterId"/> and waits until it reports ready.</summary>
     public static async Task<HubProcess> StartAsync(string connectionString, string clusterId, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var hub = Launch(connectionString, clusterId, settings);
+        try
+        {
+            await hub.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
+        }
+        catch
+        {
+            await hub.DisposeAsync();
+            throw;
+        }
+
+        return hub;
+    }
+
+    /// <summary>Starts a silo of cluster <paramref name="clusterId"/> without waiting for it; <paramref name="settings"/> win over the defaults.</summary>
+    public static HubProcess Launch(string connectionString, string clusterId, IReadOnlyDictionary<string, string>? settings = null)
     {
         var (httpPort, siloPort, gatewayPort) = (FreePort.Next(), FreePort.Next(), FreePort.Next());
         var start = new ProcessStartInfo("dotnet", [HostAssembly])
@@ -68,6 +97,11 @@ public sealed class HubProcess : IAsyncDisposable
             ["Hub__Cluster__GatewayPort"] = gatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Hub__Cluster__AdvertisedAddress"] = "127.0.0.1",
         };
+        foreach (var (key, value) in ClusterCertificates.Environment)
+        {
+            environment[key] = value;
+        }
+
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             environment[key] = value;
@@ -78,9 +112,36 @@ public sealed class HubProcess : IAsyncDisposable
             start.Environment[key] = value;
         }
 
-        var hub = new HubProcess(Process.Start(start)!, httpPort, siloPort);
-        await hub.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
-        return hub;
+        return new HubProcess(Process.Start(start)!, httpPort, siloPort, gatewayPort);
+    }
+
+    /// <summary>Whether the process answers /health/ready with a success right now.</summary>
+    public async Task<bool> IsReadyAsync()
+    {
+        try
+        {
+            using var response = await Client.GetAsync("/health/ready");
+            return response.IsSuccessStatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Waits until the process exits on its own; false if it still runs after <paramref name="timeout"/>.</summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancellation = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cancellation.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
     }
 
     /// <summary>kill -9: no shutdown code runs, the silo just vanishes from the network.</summary>

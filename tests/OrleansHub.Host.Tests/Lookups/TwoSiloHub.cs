@@ -31,6 +31,9 @@ public sealed class TwoSiloHub : IAsyncLifetime
     /// <summary>The database both silos use (the server's superuser can reach it).</summary>
     public string ConnectionString { get; private set; } = "";
 
+    /// <summary>The Orleans cluster ID both silos share.</summary>
+    public string ClusterId { get; private set; } = "";
+
     /// <summary>Starts both silos on a new database of <paramref name="postgres"/> once; later calls return at once.</summary>
     public async Task StartAsync(PostgresServer postgres)
     {
@@ -43,7 +46,7 @@ public sealed class TwoSiloHub : IAsyncLifetime
             }
 
             ConnectionString = await postgres.CreateDatabaseAsync();
-            var clusterId = $"lookups-{Guid.NewGuid():N}";
+            var clusterId = ClusterId = $"lookups-{Guid.NewGuid():N}";
             var settings = new Dictionary<string, string>
             {
                 ["Hub__CitizenTokens__Issuer"] = Issuer,

@@ -17,7 +17,7 @@ public sealed class DeployAssetTests
     {
         var services = Compose().Child("services");
 
-        Assert.Equal(["grafana", "postgres", "prometheus", "silo1", "silo2", "silo3"],
+        Assert.Equal(["cluster-certs", "grafana", "postgres", "prometheus", "silo1", "silo2", "silo3"],
             ((YamlMappingNode)services).Children.Keys.Select(k => ((YamlScalarNode)k).Value!).Order(StringComparer.Ordinal));
         foreach (var name in new[] { "silo1", "silo2", "silo3" })
         {
@@ -65,7 +65,7 @@ public sealed class DeployAssetTests
             Assert.False(string.IsNullOrWhiteSpace(d.Text("kind")));
             Assert.False(string.IsNullOrWhiteSpace(d.Child("metadata").Text("name")));
         });
-        Assert.Equal(["Deployment", "Namespace", "PodDisruptionBudget", "Role", "RoleBinding", "Service", "ServiceAccount"],
+        Assert.Equal(["Deployment", "Namespace", "NetworkPolicy", "PodDisruptionBudget", "Role", "RoleBinding", "Service", "ServiceAccount"],
             documents.Select(d => d.Text("kind")).Order(StringComparer.Ordinal));
     }
 
@@ -120,6 +120,89 @@ public sealed class DeployAssetTests
         var needed = new[] { "OrleansHub.Host", "OrleansHub.Grains", "OrleansHub.Abstractions", "OrleansHub.Synthetic" };
         Assert.All(needed, p => Assert.Contains($"src/{p}/{p}.csproj", copied));
         Assert.All(copied, c => Assert.True(File.Exists(Path.Combine(OpsFiles.DeployFolder, "..", c)), c));
+    }
+
+    [Fact]
+    public void Compose_SilosUseTheGeneratedClusterCertificates_AndPublishOnlyHttp()
+    {
+        var services = Compose().Child("services");
+        var generator = services.Child("cluster-certs");
+        Assert.Equal(["cluster", "dev-certificates", "--out", "/etc/orleanshub/cluster-tls"], generator.Child("command").AllScalars());
+        Assert.Contains("cluster-tls:/etc/orleanshub/cluster-tls", generator.Child("volumes").AllScalars());
+
+        foreach (var name in new[] { "silo1", "silo2", "silo3" })
+        {
+            var silo = services.Child(name);
+            Assert.Equal("service_completed_successfully", silo.Child("depends_on").Child("cluster-certs").Text("condition"));
+            Assert.Contains("cluster-tls:/etc/orleanshub/cluster-tls:ro", silo.Child("volumes").AllScalars());
+            var environment = silo.Child("environment");
+            Assert.Equal("/etc/orleanshub/cluster-tls/silo.crt", environment.Text("Hub__Cluster__Tls__CertificatePath"));
+            Assert.Equal("/etc/orleanshub/cluster-tls/silo.key", environment.Text("Hub__Cluster__Tls__KeyPath"));
+            Assert.Equal("/etc/orleanshub/cluster-tls/ca.crt", environment.Text("Hub__Cluster__Tls__CaCertificatePath"));
+            Assert.False(environment.Has("Hub__Cluster__GatewayPort"));
+            Assert.All(silo.Child("ports").AllScalars(), port => Assert.EndsWith(":8080", port, StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void Kubernetes_SilosPresentTheClusterCertificate_AndOpenNoGateway()
+    {
+        var pod = Manifest("deployment.yaml", "Deployment").Child("spec").Child("template").Child("spec");
+        var container = pod.Child("containers").Items().Single();
+
+        Assert.Equal(["http", "silo"], container.Child("ports").Items().Select(p => p.Text("name")));
+        Assert.Equal(["11111", "8080"], container.Child("ports").Items().Select(p => p.Text("containerPort")).Order(StringComparer.Ordinal));
+        var environment = container.Child("env").Items().ToDictionary(e => e.Text("name"), e => e);
+        Assert.False(environment.ContainsKey("Hub__Cluster__GatewayPort"));
+        Assert.False(environment.ContainsKey("Hub__Cluster__ListenOnAnyAddress"));
+        var mount = container.Child("volumeMounts").Items().Single(m => m.Text("name") == "cluster-tls");
+        Assert.Equal("true", mount.Text("readOnly"));
+        foreach (var (setting, file) in new[] { ("CertificatePath", "tls.crt"), ("KeyPath", "tls.key"), ("CaCertificatePath", "ca.crt") })
+        {
+            Assert.Equal($"{mount.Text("mountPath")}/{file}", environment[$"Hub__Cluster__Tls__{setting}"].Text("value"));
+        }
+
+        var volume = pod.Child("volumes").Items().Single(v => v.Text("name") == "cluster-tls");
+        Assert.Equal("orleanshub-cluster-tls", volume.Child("secret").Text("secretName"));
+        Assert.Equal("1654", pod.Child("securityContext").Text("fsGroup"));
+        // The example secret documents the same keys the mount expects.
+        var example = OpsFiles.YamlDocuments(Deploy("kubernetes", "secret.example.yaml")).Single(d => d.Child("metadata").Text("name") == "orleanshub-cluster-tls");
+        Assert.Equal(["ca.crt", "tls.crt", "tls.key"], ((YamlMappingNode)example.Child("stringData")).Children.Keys.Select(k => ((YamlScalarNode)k).Value!).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Kubernetes_NetworkPolicy_AdmitsSiloTrafficOnlyFromHubPods_AndHttpFromClients()
+    {
+        var podLabels = (YamlMappingNode)Manifest("deployment.yaml", "Deployment").Child("spec").Child("template").Child("metadata").Child("labels");
+        var policy = Manifest("networkpolicy.yaml", "NetworkPolicy").Child("spec");
+
+        Assert.All(((YamlMappingNode)policy.Child("podSelector").Child("matchLabels")).Children, pair => Assert.Equal(pair.Value, podLabels.Children[pair.Key]));
+        Assert.Equal(["Ingress"], policy.Child("policyTypes").AllScalars());
+        var rules = policy.Child("ingress").Items().ToList();
+        var ports = rules.SelectMany(r => r.Child("ports").Items().Select(p => p.Text("port"))).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(["11111", "8080"], ports);
+
+        var silo = Assert.Single(rules, r => r.Child("ports").Items().Any(p => p.Text("port") == "11111"));
+        Assert.Equal(["11111"], silo.Child("ports").Items().Select(p => p.Text("port")));
+        var from = Assert.Single(silo.Child("from").Items());
+        Assert.False(from.Has("namespaceSelector") || from.Has("ipBlock"), "Silo traffic only from pods of this namespace.");
+        Assert.All(((YamlMappingNode)from.Child("podSelector").Child("matchLabels")).Children, pair => Assert.Equal(pair.Value, podLabels.Children[pair.Key]));
+
+        var http = Assert.Single(rules, r => r.Child("ports").Items().Any(p => p.Text("port") == "8080"));
+        Assert.Equal(["8080"], http.Child("ports").Items().Select(p => p.Text("port")));
+    }
+
+    [Fact]
+    public void Dockerfile_ExposesOnlyHttpAndTheSiloPort_AndExpectsTheClusterCertificate()
+    {
+        var lines = File.ReadAllLines(Deploy("Dockerfile")).Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')).ToList();
+
+        var expose = Assert.Single(lines, l => l.StartsWith("EXPOSE ", StringComparison.Ordinal));
+        Assert.Equal(["8080", "11111"], expose.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1));
+        var text = string.Join('\n', lines);
+        Assert.DoesNotContain("GatewayPort", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("30000", text, StringComparison.Ordinal);
+        Assert.Contains("Hub__Cluster__Tls__CaCertificatePath=/etc/orleanshub/cluster-tls/ca.crt", text, StringComparison.Ordinal);
     }
 
     private static YamlMappingNode Compose()

@@ -32,12 +32,23 @@ if (args is ["audit", "verify", .. var verifyArgs])
     return await AuditVerifyCommand.RunAsync(verifyArgs);
 }
 
+if (args is ["audit", "checkpoint", .. var checkpointArgs])
+{
+    return await AuditVerifyCommand.RunCheckpointAsync(checkpointArgs);
+}
+
 if (args is ["fees", "reconcile", .. var reconcileArgs])
 {
     return await FeesReconcileCommand.RunAsync(reconcileArgs);
 }
 
 var builder = WebApplication.CreateBuilder(args);
+if (HubStartGuard.Refusal(builder.Configuration, builder.Environment) is { } refusal)
+{
+    await Console.Error.WriteLineAsync($"OrleansHub refuses to start: {refusal}");
+    return HubStartGuard.RefusedExitCode;
+}
+
 builder.AddOrleansHub();
 builder.AddRegistry();
 builder.AddRegistryStorage();
@@ -84,7 +95,16 @@ app.MapAgencyApi()
     .MapOwnDisputesApi();
 
 app.LogStartupMode();
-await app.RunAsync();
+try
+{
+    await app.RunAsync();
+}
+catch (Exception exception) when (exception is Microsoft.Extensions.Options.OptionsValidationException or HubStartRefusedException)
+{
+    await Console.Error.WriteLineAsync($"OrleansHub refuses to start: {exception.Message}");
+    return HubStartGuard.RefusedExitCode;
+}
+
 return 0;
 
 /// <summary>The host's entry point; public so tests can start it through WebApplicationFactory.</summary>

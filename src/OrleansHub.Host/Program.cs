@@ -68,35 +68,37 @@ builder.AddHubTelemetry();
 builder.AddHubApi();
 builder.AddDemoDataWhenEmbedded();
 
-var app = builder.Build();
-app.UseHubApi();
-app.MapHubHealth();
-app.MapHubMetrics();
-app.MapCitizensApi();
-app.MapCitizenImportApi();
-app.MapCardsApi();
-app.MapAgenciesAdminApi();
-app.MapQuotasAdminApi();
-app.MapClusterApi();
-app.MapHubOrleansDashboard();
-app.MapCitizenSignIn();
-app.MapConsentsApi();
-app.MapTransparencyApi();
-app.MapEventsApi();
-app.MapFeesApi();
-
-// The agency API: one group, one pipeline; each feature adds its endpoints.
-app.MapAgencyApi()
-    .MapAgencyApi()
-    .MapLookupsApi()
-    .MapFeedsApi()
-    .MapWebhooksApi()
-    .MapOwnStatementsApi()
-    .MapOwnDisputesApi();
-
-app.LogStartupMode();
+// A configuration the hub must not run with (weak or published keys, a login that could rewrite the audit, a schema
+// the runtime login may not migrate) ends the process with a message and exit code 3, not a crash dump.
 try
 {
+    var app = builder.Build();
+    app.UseHubApi();
+    app.MapHubHealth();
+    app.MapHubMetrics();
+    app.MapCitizensApi();
+    app.MapCitizenImportApi();
+    app.MapCardsApi();
+    app.MapAgenciesAdminApi();
+    app.MapQuotasAdminApi();
+    app.MapClusterApi();
+    app.MapHubOrleansDashboard();
+    app.MapCitizenSignIn();
+    app.MapConsentsApi();
+    app.MapTransparencyApi();
+    app.MapEventsApi();
+    app.MapFeesApi();
+
+    // The agency API: one group, one pipeline; each feature adds its endpoints.
+    app.MapAgencyApi()
+        .MapAgencyApi()
+        .MapLookupsApi()
+        .MapFeedsApi()
+        .MapWebhooksApi()
+        .MapOwnStatementsApi()
+        .MapOwnDisputesApi();
+
+    app.LogStartupMode();
     await app.RunAsync();
 }
 catch (Exception exception) when (exception is Microsoft.Extensions.Options.OptionsValidationException or HubStartRefusedException)

@@ -36,10 +36,12 @@ public sealed class AuditServices : IAsyncDisposable
             [$"{AuditOptions.Section}:MaxBatchEntries"] = maxBatchEntries.ToString(System.Globalization.CultureInfo.InvariantCulture),
             [$"{AuditOptions.Section}:Writers"] = writers.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
+        // The test hubs' audit key is always known, so chains they signed verify here; new batches are signed with it
+        // only when keyed.
+        settings[$"{AuditOptions.Section}:Keys:{DatabaseRoles.AuditKeyId}"] = DatabaseRoles.AuditKey;
         if (keyed)
         {
             settings[$"{AuditOptions.Section}:KeyId"] = DatabaseRoles.AuditKeyId;
-            settings[$"{AuditOptions.Section}:Keys:{DatabaseRoles.AuditKeyId}"] = DatabaseRoles.AuditKey;
         }
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection()

@@ -67,8 +67,7 @@ public sealed class FailClosedStartTests(PostgresServer postgres)
     [InlineData("Hub__Audit__Keys__test-2026", "change-me-change-me-change-me-change-me")]
     public async Task Start_PostgresWithPublishedOrWeakKey_Refuses(string setting, string value)
     {
-        var failure = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
-            await HubProcess.StartAsync(await postgres.CreateDatabaseAsync(), $"failclosed-{Guid.NewGuid():N}", new Dictionary<string, string> { [setting] = value }));
+        var failure = await StartExpectingRefusalAsync(await postgres.CreateDatabaseAsync(), new Dictionary<string, string> { [setting] = value });
 
         Assert.Contains($"exited with code {Refused}", failure.Message, StringComparison.Ordinal);
         Assert.Contains("high-entropy characters", failure.Message, StringComparison.Ordinal);
@@ -78,11 +77,26 @@ public sealed class FailClosedStartTests(PostgresServer postgres)
     [Fact]
     public async Task Start_PostgresWithoutAuditKey_Refuses()
     {
-        var failure = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
-            await HubProcess.StartAsync(await postgres.CreateDatabaseAsync(), $"failclosed-{Guid.NewGuid():N}", new Dictionary<string, string> { ["Hub__Audit__KeyId"] = "" }));
+        var failure = await StartExpectingRefusalAsync(await postgres.CreateDatabaseAsync(), new Dictionary<string, string> { ["Hub__Audit__KeyId"] = "" });
 
         Assert.Contains($"exited with code {Refused}", failure.Message, StringComparison.Ordinal);
         Assert.Contains("Hub:Audit:KeyId", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_WithOwnerAndRuntimeLogins_MigratesAsTheOwnerAndServesAsTheRuntimeRole()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        await using var hub = await HubProcess.StartAsync(database, $"failclosed-{Guid.NewGuid():N}");
+
+        await using var dataSource = NpgsqlDataSource.Create(database);
+        await using (var sessions = dataSource.CreateCommand("SELECT array_agg(DISTINCT usename::text) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+        {
+            Assert.Equal([DatabaseRoles.Runtime], (string[])(await sessions.ExecuteScalarAsync())!);
+        }
+
+        await using var owned = dataSource.CreateCommand("SELECT count(*) FROM pg_class WHERE relowner = 'hub_runtime'::regrole");
+        Assert.Equal(0L, await owned.ExecuteScalarAsync());
     }
 
     [Fact]
@@ -90,8 +104,7 @@ public sealed class FailClosedStartTests(PostgresServer postgres)
     {
         var database = await postgres.CreateDatabaseAsync();
 
-        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            HubProcess.StartAsync(database, $"failclosed-{Guid.NewGuid():N}", new Dictionary<string, string> { ["ConnectionStrings__Postgres"] = database }));
+        var failure = await StartExpectingRefusalAsync(database, new Dictionary<string, string> { ["ConnectionStrings__Postgres"] = database });
 
         Assert.Contains($"exited with code {Refused}", failure.Message, StringComparison.Ordinal);
         Assert.Contains("is a superuser", failure.Message, StringComparison.Ordinal);
@@ -103,8 +116,7 @@ public sealed class FailClosedStartTests(PostgresServer postgres)
         var database = await postgres.CreateDatabaseAsync();
         await DatabaseRoles.EnsureRuntimeRoleAsync(database);
 
-        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            HubProcess.StartAsync(database, $"failclosed-{Guid.NewGuid():N}", new Dictionary<string, string> { ["ConnectionStrings__PostgresOwner"] = "" }));
+        var failure = await StartExpectingRefusalAsync(database, new Dictionary<string, string> { ["ConnectionStrings__PostgresOwner"] = "" });
 
         Assert.Contains($"exited with code {Refused}", failure.Message, StringComparison.Ordinal);
         Assert.Contains("OrleansHub.Host migrate", failure.Message, StringComparison.Ordinal);
@@ -124,6 +136,22 @@ public sealed class FailClosedStartTests(PostgresServer postgres)
     [InlineData("7f3a9c1e5b2d8f60a4c7e1b9d3f5a2c8", true)] // openssl rand -hex 16
     public void KeyStrength_Key_IsAcceptedOnlyWhenLongRandomAndUnpublished(string? key, bool accepted) =>
         Assert.Equal(accepted, KeyStrength.Problem(key) is null);
+
+    /// <summary>Starts a hub that must refuse; one that starts anyway is stopped before the test fails.</summary>
+    private static async Task<InvalidOperationException> StartExpectingRefusalAsync(string database, Dictionary<string, string> settings)
+    {
+        try
+        {
+            await using var started = await HubProcess.StartAsync(database, $"failclosed-{Guid.NewGuid():N}", settings);
+        }
+        catch (InvalidOperationException failure)
+        {
+            return failure;
+        }
+
+        Assert.Fail("The hub started instead of refusing.");
+        throw new InvalidOperationException("unreachable");
+    }
 
     /// <summary>The host in Production with no database settings but <paramref name="environment"/>; its exit code and output.</summary>
     private static async Task<(int ExitCode, string Output)> RunUntilExitAsync(Dictionary<string, string> environment)

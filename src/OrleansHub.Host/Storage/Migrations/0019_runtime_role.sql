@@ -3,8 +3,8 @@
 --  * hub_grant_runtime(role) gives the runtime role what the hub's code does and nothing more: SELECT and INSERT on the
 --    audit tables and the fee ledger (no UPDATE, DELETE, TRUNCATE; not being the owner it cannot ALTER them, so it
 --    cannot disable their triggers either), SELECT on hub_schema_migrations, SELECT/INSERT/UPDATE/DELETE on the other
---    tables, nothing on any partition directly. The migration runner calls it after every migration run, so tables
---    added by later migrations are covered too. It refuses a superuser and a role that owns a table.
+--    tables, SELECT only on their partitions and nothing on the audit's partitions. The migration runner calls it
+--    after every migration run, so tables added by later migrations are covered too. It refuses a superuser and a role that owns a table.
 --  * What the runtime role must do beyond INSERT on those tables goes through SECURITY DEFINER functions owned by the
 --    owner, each doing one checked thing: audit_advance_head (a chain head moves on by one batch, to a batch that
 --    exists), fee_ledger_add (the ledger grows by a batch's charges), audit_log_create_partition (a month's partition
@@ -88,12 +88,18 @@ BEGIN
     END IF;
     EXECUTE format('GRANT USAGE ON SCHEMA public TO %I', p_role);
     FOR t IN
-        SELECT c.relname, c.relispartition FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        SELECT c.relname, c.relispartition,
+               (SELECT p.relname FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent WHERE i.inhrelid = c.oid) AS parent
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')
     LOOP
         EXECUTE format('REVOKE ALL ON TABLE %I FROM %I', t.relname, p_role);
-        CONTINUE WHEN t.relispartition; -- reached through the parent only
-        IF t.relname = ANY (append_only) THEN
+        IF t.relispartition THEN
+            -- Written through the parent only; the registry reads the event log's first partition by name.
+            IF NOT t.parent = ANY (append_only) THEN
+                EXECUTE format('GRANT SELECT ON TABLE %I TO %I', t.relname, p_role);
+            END IF;
+        ELSIF t.relname = ANY (append_only) THEN
             EXECUTE format('GRANT SELECT, INSERT ON TABLE %I TO %I', t.relname, p_role);
         ELSIF t.relname = 'hub_schema_migrations' THEN
             EXECUTE format('GRANT SELECT ON TABLE %I TO %I', t.relname, p_role);

@@ -91,7 +91,7 @@ try
 
     // The agency API: one group, one pipeline; each feature adds its endpoints.
     app.MapAgencyApi()
-        .MapAgencyApi()
+        .MapOwnAgreementApi()
         .MapLookupsApi()
         .MapFeedsApi()
         .MapWebhooksApi()

@@ -7,7 +7,7 @@ namespace OrleansHub.Host.Agencies;
 /// <summary>What an agency's own key may read about the agency: its agreement as the hub applies it.</summary>
 public static class AgencyEndpoints
 {
-    public static AgencyApiRoutes MapAgencyApi(this AgencyApiRoutes api)
+    public static AgencyApiRoutes MapOwnAgreementApi(this AgencyApiRoutes api)
     {
         api.MapGet("/agency", GetOwnAgency)
             // A suspended agency may read its own agreement, and nothing else.

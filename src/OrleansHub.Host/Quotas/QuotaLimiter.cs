@@ -56,7 +56,7 @@ public sealed partial class QuotaLimiter(
         {
             // Other requests kept spending the shared leases first: this one leases for itself, so a request is refused only
             // when the grain itself held units back.
-            admission = await LeaseForOneAsync(agencyCode, allowance, cost).WaitAsync(cancellationToken);
+            admission = await LeaseForOneAsync(entry, cost).WaitAsync(cancellationToken);
         }
         else if (admission.Outcome == AdmissionOutcome.Admitted)
         {
@@ -105,9 +105,10 @@ public sealed partial class QuotaLimiter(
         }
     }
 
-    private async Task<Admission> LeaseForOneAsync(string agencyCode, SiloAllowance allowance, int cost)
+    private async Task<Admission> LeaseForOneAsync(Entry entry, int cost)
     {
-        var lease = await grains.GetGrain<IAgencyQuotaGrain>(agencyCode).LeaseAsync(allowance.LeaseFor(cost, time.GetUtcNow()));
+        var allowance = entry.Allowance;
+        var lease = await grains.GetGrain<IAgencyQuotaGrain>(entry.Code).LeaseAsync(allowance.LeaseFor(cost, time.GetUtcNow()));
         if (lease.Granted >= cost)
         {
             allowance.Apply(lease with { Granted = lease.Granted - cost }, time.GetUtcNow());
@@ -115,6 +116,24 @@ public sealed partial class QuotaLimiter(
         }
 
         allowance.Apply(lease, time.GetUtcNow());
+
+        // The grain may have held back because it had just leased its last units to this silo's shared lease, whose answer
+        // is still on its way: refusing now would strand those units with no request left to spend them.
+        Task? shared;
+        lock (entry.Gate)
+        {
+            shared = entry.InFlight;
+        }
+
+        if (shared is not null)
+        {
+            await ObserveAsync(shared, entry.Code);
+            if (allowance.TryAdmit(cost, time.GetUtcNow(), countDemand: false).Outcome == AdmissionOutcome.Admitted)
+            {
+                return Admission.Admitted;
+            }
+        }
+
         return new Admission(AdmissionOutcome.Refused, lease.HeldBackBy == QuotaLimit.None ? QuotaLimit.Rate : lease.HeldBackBy,
             lease.RetryAfter > TimeSpan.Zero ? lease.RetryAfter : TimeSpan.FromSeconds(1));
     }

@@ -175,7 +175,12 @@ public sealed class EmbeddedHubTests(EmbeddedHubFactory factory) : IClassFixture
     {
         var huge = JsonSerializer.Serialize(new { fullName = new string('a', 2_000_000), dateOfBirth = TestIds.DateOfBirth, sex = TestIds.Sex });
 
-        var response = await _operator.PatchAsync($"/admin/citizens/{TestIds.NewCitizen()}", new StringContent(huge, Encoding.UTF8, "application/json"));
+        // Expect: 100-continue, as a client sending a large body should: the hub refuses on Content-Length without reading,
+        // and a client still writing when the connection closes sees a broken pipe instead of the 413.
+        var request = new HttpRequestMessage(HttpMethod.Patch, $"/admin/citizens/{TestIds.NewCitizen()}") { Content = new StringContent(huge, Encoding.UTF8, "application/json") };
+        request.Headers.ExpectContinue = true;
+
+        var response = await _operator.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Equal("/problems/payload-too-large", (await response.ReadProblemAsync()).GetProperty("type").GetString());

@@ -121,7 +121,12 @@ public sealed class RefusalAuditTests(EmbeddedHubFactory factory) : IClassFixtur
     {
         var huge = JsonSerializer.Serialize(new { citizenIds = Enumerable.Repeat(Citizen, 100_000), fields = new[] { "fullName" }, purpose = "tax-registration" });
 
-        var response = await PostAsync(factory.Agency("GDT"), "/v1/lookups/batch", huge);
+        // As a well-behaved client sends a large body: the hub refuses on Content-Length before reading, so without waiting
+        // for 100-continue the client may still be writing when the connection closes (a broken pipe, not an answer).
+        var request = new HttpRequestMessage(HttpMethod.Post, "/v1/lookups/batch") { Content = new StringContent(huge, Encoding.UTF8, "application/json") };
+        request.Headers.ExpectContinue = true;
+
+        var response = await factory.Agency("GDT").SendAsync(request);
 
         var entry = await AuditedAsync(await response.AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge, "payload-too-large"));
         AssertRefusedBeforeEndpoint(entry, "GDT", "lookup-batch", "payload-too-large");

@@ -32,7 +32,8 @@ No silo opens an Orleans client gateway.
 
 Environment:
   HUB_RUN_DIR            run folder (default /tmp/orleanshub); silo i uses silo-<i>/
-  HUB_OPERATOR_KEY       operator API key (default local-operator-key)
+  HUB_OPERATOR_KEY       operator API key (default: generated once, kept in <run folder>/secrets.env)
+  HUB_AUDIT_KEY          audit chain key, id "local" (default: generated once, kept there too)
   HUB_READY_TIMEOUT      seconds to wait for all new silos to be ready (default 90)
   HUB_STOP_TIMEOUT       seconds to wait for one silo to exit after SIGTERM (default 30)
   HUB_PORT_OFFSET        added to every port above (default 0), so a benchmark's
@@ -56,7 +57,7 @@ export HUB_RUN_DIR="${HUB_RUN_DIR:-/tmp/orleanshub}"
 RUN_DIR="$(realpath -m "$HUB_RUN_DIR")"
 HOST_PROJECT="$REPO_ROOT/src/OrleansHub.Host"
 HOST_DLL="$(realpath -m "${HUB_HOST_DLL:-$HOST_PROJECT/bin/Release/net10.0/OrleansHub.Host.dll}")"
-OPERATOR_KEY="${HUB_OPERATOR_KEY:-local-operator-key}"
+SECRETS_FILE="$RUN_DIR/secrets.env"
 READY_TIMEOUT="${HUB_READY_TIMEOUT:-90}"
 STOP_TIMEOUT="${HUB_STOP_TIMEOUT:-30}"
 PORT_OFFSET="${HUB_PORT_OFFSET:-0}"
@@ -128,6 +129,23 @@ is_ready() { [[ "$(http_code "http://127.0.0.1:$(http_port "$1")/health/ready")"
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# --- secrets ----------------------------------------------------------------------
+
+# The hub refuses published or weak keys outside Development, so the local cluster
+# gets real ones: generated on first start, kept (mode 600) in the run folder and
+# reused by later starts and 'add'.
+random_key() { head -c 32 /dev/urandom | base64 | tr -d '\n'; }
+
+load_secrets() {
+  mkdir -p "$RUN_DIR"
+  if [[ ! -f "$SECRETS_FILE" ]]; then
+    (umask 077 && printf 'OPERATOR_KEY=%s\nAUDIT_KEY=%s\n' "$(random_key)" "$(random_key)" >"$SECRETS_FILE")
+    log "generated an operator key and an audit key in $SECRETS_FILE"
+  fi
+  OPERATOR_KEY="${HUB_OPERATOR_KEY:-$(sed -n 's/^OPERATOR_KEY=//p' "$SECRETS_FILE")}"
+  AUDIT_KEY="${HUB_AUDIT_KEY:-$(sed -n 's/^AUDIT_KEY=//p' "$SECRETS_FILE")}"
+}
+
 # --- the host's configuration contract --------------------------------------------
 
 # Environment shared by 'migrate' and every silo.
@@ -135,7 +153,10 @@ common_env() {
   # Further host settings from the caller's environment (e.g. Hub__CitizenTokens__PublicKeyPem), one line each; the
   # cluster's own settings below come later and win.
   env | grep '^Hub__' || true
-  echo "ConnectionStrings__Postgres=$CONNECTION_STRING"
+  # The silos log in as the runtime role; only 'migrate' gets the owner's login.
+  echo "ConnectionStrings__Postgres=$RUNTIME_CONNECTION_STRING"
+  echo "Hub__Audit__KeyId=local"
+  echo "Hub__Audit__Keys__local=$AUDIT_KEY"
   echo "Hub__Cluster__ClusterId=orleanshub-local"
   echo "Hub__Cluster__ServiceId=orleanshub"
   echo "Hub__Cluster__AdvertisedAddress=127.0.0.1"
@@ -158,7 +179,9 @@ silo_env() {
 
 start_postgres() {
   "$POSTGRES_SH" start
-  CONNECTION_STRING="$("$POSTGRES_SH" env)"
+  OWNER_CONNECTION_STRING="$("$POSTGRES_SH" env --role owner)"
+  RUNTIME_CONNECTION_STRING="$("$POSTGRES_SH" env --role runtime)"
+  load_secrets
 }
 
 build_host() {
@@ -171,7 +194,7 @@ run_migrations() {
   [[ -f "$HOST_DLL" ]] || die "host not built: $HOST_DLL is missing"
   log "applying migrations"
   local env_lines
-  mapfile -t env_lines < <(common_env)
+  mapfile -t env_lines < <(common_env; echo "ConnectionStrings__PostgresOwner=$OWNER_CONNECTION_STRING")
   # cwd = the build output, where appsettings*.json live (the content root).
   (cd "$(dirname "$HOST_DLL")" && env "${env_lines[@]}" dotnet "$HOST_DLL" migrate) || die "migrations failed"
 }

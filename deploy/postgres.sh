@@ -3,7 +3,9 @@
 #
 # This is NOT a production database: it listens on 127.0.0.1 only and trusts
 # every loopback connection (no passwords), so that tests and local silos can
-# connect with a plain "Username=postgres" connection string.
+# connect without passwords. 'start' creates the hub's two roles as in
+# production: hub_owner (owns the database and every table; `migrate` runs as
+# it) and hub_runtime (the silos' login: owns nothing, granted by `migrate`).
 set -euo pipefail
 
 usage() {
@@ -20,9 +22,13 @@ Commands:
                         Already running: says so and exits 0.
   stop                  fast shutdown (-m fast); no-op if not running.
   status                prints whether it is running; exit 0 if running, 3 if not.
-  env [--no-database]   prints the Npgsql connection string, e.g.
-                          export ConnectionStrings__Postgres="\$(deploy/postgres.sh env)"
+  env [--no-database] [--role superuser|owner|runtime]
+                        prints the Npgsql connection string, e.g.
+                          export ConnectionStrings__PostgresOwner="\$(deploy/postgres.sh env --role owner)"
+                          export ConnectionStrings__Postgres="\$(deploy/postgres.sh env --role runtime)"
                         --no-database leaves out "Database=..." (tests create their own).
+                        --role picks the login: the superuser (default; tests and
+                        administration), the schema owner or the runtime role.
   install               makes sure server binaries exist (apt-get install when root)
                         and prints their folder.
 
@@ -45,6 +51,8 @@ PG_DATABASE="${HUB_PG_DATABASE:-orleanshub}"
 PG_DATA="$(realpath -m "${HUB_PG_DATA:-$RUN_DIR/pgdata}")"
 PG_LOG="$RUN_DIR/postgres.log"
 PG_USER=postgres            # database superuser name (initdb -U), independent of the OS user
+OWNER_ROLE=hub_owner        # owns the database and the schema; `migrate` logs in as it
+RUNTIME_ROLE=hub_runtime    # the silos' login: owns nothing, granted its privileges by `migrate`
 PG_HOST=127.0.0.1
 MAX_CONNECTIONS="${HUB_PG_MAX_CONNECTIONS:-200}"
 
@@ -177,10 +185,25 @@ wait_ready() {
   die "server did not accept connections on $PG_HOST:$PG_PORT within 30 s (log: $PG_LOG)"
 }
 
+ensure_roles() {
+  psql_admin <<EOF
+DO \$\$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$OWNER_ROLE') THEN
+    CREATE ROLE $OWNER_ROLE LOGIN NOSUPERUSER NOCREATEROLE;
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$RUNTIME_ROLE') THEN
+    CREATE ROLE $RUNTIME_ROLE LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE;
+  END IF;
+EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+END \$\$;
+EOF
+}
+
 ensure_database() {
+  ensure_roles
   if [[ "$(psql_admin -tAc "SELECT 1 FROM pg_database WHERE datname = '$PG_DATABASE'")" != 1 ]]; then
-    log "creating database $PG_DATABASE"
-    psql_admin -c "CREATE DATABASE \"$PG_DATABASE\""
+    log "creating database $PG_DATABASE (owner $OWNER_ROLE)"
+    psql_admin -c "CREATE DATABASE \"$PG_DATABASE\" OWNER $OWNER_ROLE"
   fi
 }
 
@@ -233,16 +256,29 @@ cmd_status() {
 }
 
 conn_string() {
-  local s="Host=$PG_HOST;Port=$PG_PORT;Username=$PG_USER"
-  [[ "${1:-}" == --no-database ]] || s+=";Database=$PG_DATABASE"
+  local user="$PG_USER" database=yes
+  while [[ $# -gt 0 ]]; do
+    case "$1" in
+      --no-database) database=no ;;
+      --role)
+        case "${2:-}" in
+          superuser) user="$PG_USER" ;;
+          owner) user="$OWNER_ROLE" ;;
+          runtime) user="$RUNTIME_ROLE" ;;
+          *) die "--role takes superuser, owner or runtime" ;;
+        esac
+        shift ;;
+      *) die "unknown option for env: $1" ;;
+    esac
+    shift
+  done
+  local s="Host=$PG_HOST;Port=$PG_PORT;Username=$user"
+  [[ "$database" == no ]] || s+=";Database=$PG_DATABASE"
   echo "$s"
 }
 
 cmd_env() {
-  case "${1:-}" in
-    ""|--no-database) conn_string "${1:-}" ;;
-    *) die "unknown option for env: $1" ;;
-  esac
+  conn_string "$@"
 }
 
 cmd_install() {
@@ -258,7 +294,7 @@ main() {
     start)   [[ $# -eq 0 ]] || die "start takes no arguments"; cmd_start ;;
     stop)    [[ $# -eq 0 ]] || die "stop takes no arguments"; cmd_stop ;;
     status)  [[ $# -eq 0 ]] || die "status takes no arguments"; cmd_status ;;
-    env)     [[ $# -le 1 ]] || die "env takes at most one option"; cmd_env "$@" ;;
+    env)     [[ $# -le 3 ]] || die "env takes at most --no-database and --role ROLE"; cmd_env "$@" ;;
     install) [[ $# -eq 0 ]] || die "install takes no arguments"; cmd_install ;;
     -h|--help|help) usage ;;
     "") usage >&2; exit 2 ;;

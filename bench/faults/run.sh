@@ -27,7 +27,7 @@ WEBHOOK_HOLD="${WEBHOOK_HOLD:-60}"
 export HUB_RUN_DIR="${HUB_RUN_DIR:-/tmp/orleanshub-bench-faults}"
 export HUB_PG_PORT="${HUB_PG_PORT:-55840}"
 export HUB_PORT_OFFSET="${HUB_PORT_OFFSET:-400}"
-export HUB_OPERATOR_KEY="bench-operator-key-$RANDOM$RANDOM"
+export HUB_OPERATOR_KEY="$(head -c 32 /dev/urandom | base64 | tr -d '\n/+=')"   # a real key: the hub refuses weak ones outside Development
 DRIVER_DLL="$REPO/bench/faults/Driver/bin/Release/net10.0/faults-driver.dll"
 HOST_DLL="$REPO/src/OrleansHub.Host/bin/Release/net10.0/OrleansHub.Host.dll"
 RESULT="$REPO/bench/results/faults-$(date -u +%Y-%m-%d).md"

@@ -44,7 +44,7 @@ export HUB_PORT_OFFSET="${HUB_PORT_OFFSET:-300}"
 export HUB_PG_MAX_CONNECTIONS="${HUB_PG_MAX_CONNECTIONS:-400}"
 # The webhook receiver is this machine's loopback: allowed only when the silos are told so (they run as Production).
 export Hub__Webhooks__AllowPrivateNetworks=true Hub__Webhooks__RequireHttps=false
-export HUB_OPERATOR_KEY="bench-operator-key-$RANDOM$RANDOM"
+export HUB_OPERATOR_KEY="$(head -c 32 /dev/urandom | base64 | tr -d '\n/+=')"   # a real key: the hub refuses weak ones outside Development
 TOOL="$REPO/bench/propagation/Tool/bin/Release/net10.0/propagation-bench.dll"
 STATE="$HUB_RUN_DIR/state.json"
 CURSORS="$HUB_RUN_DIR/cursors.json"

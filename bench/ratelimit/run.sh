@@ -30,7 +30,7 @@ CRASH_SECONDS="${CRASH_SECONDS:-30}"
 export HUB_RUN_DIR="${HUB_RUN_DIR:-/tmp/orleanshub-bench-ratelimit}"
 export HUB_PG_PORT="${HUB_PG_PORT:-55740}"
 export HUB_PORT_OFFSET="${HUB_PORT_OFFSET:-700}"
-export HUB_OPERATOR_KEY="bench-operator-key-$RANDOM$RANDOM"
+export HUB_OPERATOR_KEY="$(head -c 32 /dev/urandom | base64 | tr -d '\n/+=')"   # a real key: the hub refuses weak ones outside Development
 LOAD_DLL="$REPO/bench/lookup/LoadTool/bin/Release/net10.0/lookup-load.dll"
 HOST_DLL="$REPO/src/OrleansHub.Host/bin/Release/net10.0/OrleansHub.Host.dll"
 LUA="$REPO/bench/lookup/lookup.lua"

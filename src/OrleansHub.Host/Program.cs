@@ -37,12 +37,23 @@ if (args is ["cluster", .. var clusterArgs])
     return await ClusterCommand.RunAsync(clusterArgs);
 }
 
+if (args is ["audit", "checkpoint", .. var checkpointArgs])
+{
+    return await AuditVerifyCommand.RunCheckpointAsync(checkpointArgs);
+}
+
 if (args is ["fees", "reconcile", .. var reconcileArgs])
 {
     return await FeesReconcileCommand.RunAsync(reconcileArgs);
 }
 
 var builder = WebApplication.CreateBuilder(args);
+if (HubStartGuard.Refusal(builder.Configuration, builder.Environment) is { } refusal)
+{
+    await Console.Error.WriteLineAsync($"OrleansHub refuses to start: {refusal}");
+    return HubStartGuard.RefusedExitCode;
+}
+
 builder.AddOrleansHub();
 builder.AddRegistry();
 builder.AddRegistryStorage();
@@ -62,35 +73,46 @@ builder.AddHubTelemetry();
 builder.AddHubApi();
 builder.AddDemoDataWhenEmbedded();
 
-var app = builder.Build();
-app.UseHubApi();
-app.MapHubHealth();
-app.MapHubMetrics();
-app.MapCitizensApi();
-app.MapCitizenImportApi();
-app.MapCardsApi();
-app.MapAgenciesAdminApi();
-app.MapQuotasAdminApi();
-app.MapClusterApi();
-app.MapHubOrleansDashboard();
-app.MapCitizenSignIn();
-app.MapConsentsApi();
-app.MapTransparencyApi();
-app.MapEventsApi();
-app.MapWebhookAdminApi();
-app.MapFeesApi();
+// A configuration the hub must not run with (weak or published keys, a login that could rewrite the audit, a schema
+// the runtime login may not migrate) ends the process with a message and exit code 3, not a crash dump.
+try
+{
+    var app = builder.Build();
+    app.UseHubApi();
+    app.MapHubHealth();
+    app.MapHubMetrics();
+    app.MapCitizensApi();
+    app.MapCitizenImportApi();
+    app.MapCardsApi();
+    app.MapAgenciesAdminApi();
+    app.MapQuotasAdminApi();
+    app.MapClusterApi();
+    app.MapHubOrleansDashboard();
+    app.MapCitizenSignIn();
+    app.MapConsentsApi();
+    app.MapTransparencyApi();
+    app.MapEventsApi();
+    app.MapWebhookAdminApi();
+    app.MapFeesApi();
 
-// The agency API: one group, one pipeline; each feature adds its endpoints.
-app.MapAgencyApi()
-    .MapOwnAgreementApi()
-    .MapLookupsApi()
-    .MapFeedsApi()
-    .MapWebhooksApi()
-    .MapOwnStatementsApi()
-    .MapOwnDisputesApi();
+    // The agency API: one group, one pipeline; each feature adds its endpoints.
+    app.MapAgencyApi()
+        .MapOwnAgreementApi()
+        .MapLookupsApi()
+        .MapFeedsApi()
+        .MapWebhooksApi()
+        .MapOwnStatementsApi()
+        .MapOwnDisputesApi();
 
-app.LogStartupMode();
-await app.RunAsync();
+    app.LogStartupMode();
+    await app.RunAsync();
+}
+catch (Exception exception) when (exception is Microsoft.Extensions.Options.OptionsValidationException or HubStartRefusedException)
+{
+    await Console.Error.WriteLineAsync($"OrleansHub refuses to start: {exception.Message}");
+    return HubStartGuard.RefusedExitCode;
+}
+
 return 0;
 
 /// <summary>The host's entry point; public so tests can start it through WebApplicationFactory.</summary>

@@ -12,10 +12,11 @@ public sealed record AuditBatch(
     byte[] Hash,
     IReadOnlyList<AuditEntry> Entries,
     DateTimeOffset FirstAt,
-    DateTimeOffset LastAt);
+    DateTimeOffset LastAt,
+    string? KeyId = null);
 
 /// <summary>A batch as stored, without its entries (what the verifier reads).</summary>
-public sealed record AuditBatchRecord(Guid ChainId, long Sequence, byte[] PreviousHash, byte[] Hash, int EntryCount);
+public sealed record AuditBatchRecord(Guid ChainId, long Sequence, byte[] PreviousHash, byte[] Hash, int EntryCount, string? KeyId = null);
 
 /// <summary>A chain's head: its last batch, updated in that batch's transaction.</summary>
 public sealed record AuditChainHead(Guid ChainId, long LastSequence, byte[] LastHash);
@@ -46,6 +47,9 @@ public interface IAuditChainSource
 
     /// <summary>The chain's entries in batches up to <paramref name="lastSequence"/>, by batch then position.</summary>
     IAsyncEnumerable<ChainedAuditEntry> ReadEntriesAsync(Guid chainId, long lastSequence, CancellationToken cancellationToken);
+
+    /// <summary>One batch of the chain; null when it is not stored.</summary>
+    Task<AuditBatchRecord?> ReadBatchAsync(Guid chainId, long sequence, CancellationToken cancellationToken);
 
     /// <summary>The chain's highest stored batch sequence, 0 when it has none.</summary>
     Task<long> ReadLastBatchSequenceAsync(Guid chainId, CancellationToken cancellationToken);

@@ -8,7 +8,9 @@ namespace OrleansHub.Host.Audit;
 /// <summary>
 /// The canonical hash of one audit batch, shared by the writer (every storage mode) and the verifier:
 /// <c>SHA-256(header || entry_0 || ... || entry_n-1)</c> where the header is
-/// <c>"hub.audit.v1" || chain id || sequence || previous hash || entry count</c>.
+/// <c>"hub.audit.v1" || chain id || sequence || previous hash || entry count</c>. A keyed batch (an <see cref="AuditKey"/>)
+/// is instead <c>HMAC-SHA-256(key, "hub.audit.v2" || key id || header fields as above || entries)</c>: without the key,
+/// which is held outside the database, nobody can rehash a batch they edited.
 /// Every value is length-prefixed or fixed-width, big-endian: strings are an int32 UTF-8 byte length (-1 for null)
 /// then the bytes; GUIDs are their 16 RFC 4122 bytes; times are microseconds since 2000-01-01 UTC (what PostgreSQL
 /// stores, so a row read back hashes the same as the entry written). An entry with a fee appends, after its request ID,
@@ -20,11 +22,31 @@ public sealed class AuditBatchHasher : IDisposable
 
     private static readonly byte[] GenesisHash = new byte[HashLength];
     private static readonly byte[] Magic = "hub.audit.v1"u8.ToArray();
+    private static readonly byte[] KeyedMagic = "hub.audit.v2"u8.ToArray();
     private static readonly long PostgresEpochTicks = new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc).Ticks;
 
-    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly IncrementalHash _hash;
+    private readonly AuditKey? _key;
     private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
     private bool _open;
+
+    /// <summary>An unkeyed hasher (plain SHA-256, the batches written before audit keys existed).</summary>
+    public AuditBatchHasher()
+        : this(null)
+    {
+    }
+
+    /// <summary>A hasher keyed with <paramref name="key"/> (HMAC-SHA-256), or unkeyed when it is null.</summary>
+    public AuditBatchHasher(AuditKey? key)
+    {
+        _key = key;
+        _hash = key is null
+            ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256)
+            : IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key.Secret);
+    }
+
+    /// <summary>The ID of the key this hasher uses; null when unkeyed.</summary>
+    public string? KeyId => _key?.Id;
 
     /// <summary>The previous hash of a chain's first batch: 32 zero bytes.</summary>
     public static ReadOnlySpan<byte> Genesis => GenesisHash;
@@ -40,7 +62,16 @@ public sealed class AuditBatchHasher : IDisposable
 
         _open = true;
         _buffer.ResetWrittenCount();
-        Write(Magic);
+        if (_key is null)
+        {
+            Write(Magic);
+        }
+        else
+        {
+            Write(KeyedMagic);
+            WriteString(_key.Id);
+        }
+
         WriteGuid(chainId);
         WriteInt64(sequence);
         Write(previousHash);

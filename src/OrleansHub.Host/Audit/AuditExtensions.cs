@@ -1,4 +1,5 @@
 using OrleansHub.Host.Hosting;
+using OrleansHub.Host.Security;
 
 namespace OrleansHub.Host.Audit;
 
@@ -13,13 +14,24 @@ public static class AuditExtensions
     /// </summary>
     public static WebApplicationBuilder AddHubAudit(this WebApplicationBuilder builder)
     {
+        var realSecrets = HubStartGuard.RequiresRealSecrets(builder.Configuration, builder.Environment);
         builder.Services.AddHubAudit(builder.Configuration.GetStorageMode());
+        builder.Services.AddOptions<AuditOptions>()
+            .Validate(o => !realSecrets || !string.IsNullOrWhiteSpace(o.KeyId),
+                "Hub:Audit:KeyId and Hub:Audit:Keys:<id> must be set on PostgreSQL outside Development: the audit chain is keyed with a secret held outside the database.")
+            .Validate(o => string.IsNullOrWhiteSpace(o.KeyId) || o.Keys.ContainsKey(o.KeyId),
+                "Hub:Audit:KeyId names a key that Hub:Audit:Keys does not hold.")
+            .Validate(o => !realSecrets || o.Keys.Values.All(k => KeyStrength.Problem(k) is null),
+                $"Every Hub:Audit:Keys:<id> must be a secret of at least {KeyStrength.MinimumLength} high-entropy characters, not a published example.");
         return builder;
     }
 
     internal static IServiceCollection AddHubAudit(this IServiceCollection services, StorageMode mode)
     {
-        services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.Keys.Keys.All(AuditKeyIds.IsValid), "Every Hub:Audit:Keys:<id> must be named with 1-64 letters, digits, '.', '_' or '-'.")
+            .ValidateOnStart();
+        services.AddSingleton(sp => AuditKeyRing.From(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<AuditOptions>>().Value));
         if (mode == StorageMode.Postgres)
         {
             services.AddSingleton<PostgresAuditStore>();

@@ -21,4 +21,13 @@ public sealed class AuditOptions
     /// <summary>Appends that may wait for a batch before callers are slowed down (back-pressure, never dropped).</summary>
     [Range(1, 10_000_000)]
     public int QueueCapacity { get; set; } = 100_000;
+
+    /// <summary>
+    /// Audit keys by ID (<c>Hub:Audit:Keys:&lt;id&gt;</c>): secrets of at least 32 high-entropy characters, held outside
+    /// the database. Keep retired keys here so the batches they signed still verify.
+    /// </summary>
+    public Dictionary<string, string> Keys { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The key new batches are signed with; required on PostgreSQL outside Development.</summary>
+    public string? KeyId { get; set; }
 }

@@ -26,11 +26,13 @@ public sealed partial class GroupCommitAuditLog : IAuditLog, IHostedService, IAs
     private readonly ILogger<GroupCommitAuditLog> _logger;
     private readonly int _maxBatchEntries;
     private readonly ChainWriter[] _writers;
+    private readonly AuditKey? _key;
     private Task? _loops;
 
-    public GroupCommitAuditLog(IAuditBatchStore store, HubInstruments instruments, IOptions<AuditOptions> options, ILogger<GroupCommitAuditLog> logger)
+    public GroupCommitAuditLog(IAuditBatchStore store, HubInstruments instruments, IOptions<AuditOptions> options, AuditKeyRing keys, ILogger<GroupCommitAuditLog> logger)
     {
         _store = store;
+        _key = keys.Current;
         _instruments = instruments;
         _logger = logger;
         _maxBatchEntries = options.Value.MaxBatchEntries;
@@ -120,7 +122,7 @@ public sealed partial class GroupCommitAuditLog : IAuditLog, IHostedService, IAs
     /// <summary>One writer loop and the chain it appends to; only its own loop touches its state.</summary>
     private sealed class ChainWriter(GroupCommitAuditLog log) : IDisposable
     {
-        private readonly AuditBatchHasher _hasher = new();
+        private readonly AuditBatchHasher _hasher = new(log._key);
         private readonly List<PendingAppend> _waiters = [];
         private readonly List<AuditEntry> _entries = [];
         private byte[] _lastHash = AuditBatchHasher.Genesis.ToArray();
@@ -205,7 +207,7 @@ public sealed partial class GroupCommitAuditLog : IAuditLog, IHostedService, IAs
                 last = entry.At > last ? entry.At : last;
             }
 
-            return new AuditBatch(ChainId, sequence, _lastHash, _hasher.Finish(), _entries, first, last);
+            return new AuditBatch(ChainId, sequence, _lastHash, _hasher.Finish(), _entries, first, last, _hasher.KeyId);
         }
     }
 

@@ -34,7 +34,7 @@ public sealed class InMemoryAuditStore : IAuditBatchStore, IAuditReader, IAuditC
                 _chains[batch.ChainId] = batches = [];
             }
 
-            batches.Add(new StoredBatch(new AuditBatchRecord(batch.ChainId, batch.Sequence, batch.PreviousHash, batch.Hash, entries.Length), entries));
+            batches.Add(new StoredBatch(new AuditBatchRecord(batch.ChainId, batch.Sequence, batch.PreviousHash, batch.Hash, entries.Length, batch.KeyId), entries));
             _heads[batch.ChainId] = new AuditChainHead(batch.ChainId, batch.Sequence, batch.Hash);
             foreach (var line in FeeLedgerLine.Aggregate(entries))
             {
@@ -125,6 +125,14 @@ public sealed class InMemoryAuditStore : IAuditBatchStore, IAuditReader, IAuditC
         }
 
         await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    public Task<AuditBatchRecord?> ReadBatchAsync(Guid chainId, long sequence, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(_chains.TryGetValue(chainId, out var batches) ? batches.Find(b => b.Record.Sequence == sequence)?.Record : null);
+        }
     }
 
     public Task<long> ReadLastBatchSequenceAsync(Guid chainId, CancellationToken cancellationToken)

@@ -19,9 +19,6 @@ public sealed class PostgresAuditStore(NpgsqlDataSource dataSource) : IAuditBatc
 
     private readonly ConcurrentBag<NpgsqlConnection> _connections = [];
 
-    // Arbitrary, fixed, distinct from the migration runner's key; the month number is added to it.
-    private const long PartitionLockKey = 0x4F726C4175640000;
-
     private const string Copy = """
         COPY audit_log (id, at, agency_code, citizen_id, operation, purpose, fields, outcome, reason, fee_vnd, request_id,
                         chain_id, batch_sequence, batch_position, fee_product, fee_fields, fee_exempt, fee_schedule)
@@ -29,27 +26,17 @@ public sealed class PostgresAuditStore(NpgsqlDataSource dataSource) : IAuditBatc
         """;
 
     private const string InsertBatch = """
-        INSERT INTO audit_batches (chain_id, sequence, previous_hash, hash, entry_count, first_at, last_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $7)
+        INSERT INTO audit_batches (chain_id, sequence, previous_hash, hash, entry_count, first_at, last_at, key_id)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
         """;
 
     private const string InsertHead = "INSERT INTO audit_chains (chain_id, last_sequence, last_hash) VALUES ($1, $2, $3)";
 
-    private const string AdvanceHead = """
-        UPDATE audit_chains SET last_sequence = $2, last_hash = $3, updated_at = now()
-        WHERE chain_id = $1 AND last_sequence = $2 - 1
-        """;
+    // The runtime role may not UPDATE audit_chains nor fee_ledger: these SECURITY DEFINER functions (migration 0019) do
+    // the one change each allows; the tables' triggers still check it.
+    private const string AdvanceHead = "SELECT audit_advance_head($1, $2, $3)";
 
-    private const string AddLedgerLines = """
-        INSERT INTO fee_ledger AS l (agency_code, day, product, answers, fields, exempt_answers, exempt_fields, amount_vnd)
-        SELECT * FROM unnest($1::text[], $2::date[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[])
-        ON CONFLICT (agency_code, day, product) DO UPDATE SET
-            answers = l.answers + excluded.answers,
-            fields = l.fields + excluded.fields,
-            exempt_answers = l.exempt_answers + excluded.exempt_answers,
-            exempt_fields = l.exempt_fields + excluded.exempt_fields,
-            amount_vnd = l.amount_vnd + excluded.amount_vnd
-        """;
+    private const string AddLedgerLines = "SELECT fee_ledger_add($1, $2, $3, $4, $5, $6, $7, $8)";
 
     /// <summary>Months (year * 12 + month - 1, UTC) whose partition this process knows exists.</summary>
     private readonly ConcurrentDictionary<int, bool> _partitions = new();
@@ -129,6 +116,7 @@ public sealed class PostgresAuditStore(NpgsqlDataSource dataSource) : IAuditBatc
                     new NpgsqlParameter<int> { TypedValue = batch.Entries.Count },
                     new NpgsqlParameter<DateTime> { TypedValue = batch.FirstAt.UtcDateTime },
                     new NpgsqlParameter<DateTime> { TypedValue = batch.LastAt.UtcDateTime },
+                    new NpgsqlParameter { Value = (object?)batch.KeyId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
                 },
             });
             var head = new NpgsqlBatchCommand(batch.Sequence == 1 ? InsertHead : AdvanceHead)
@@ -147,10 +135,11 @@ public sealed class PostgresAuditStore(NpgsqlDataSource dataSource) : IAuditBatc
             }
 
             await links.PrepareAsync(cancellationToken).ConfigureAwait(false);
+            // audit_advance_head raises when the chain is not at the batch before this one.
             await links.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            if (head.RecordsAffected != 1)
+            if (batch.Sequence == 1 && head.RecordsAffected != 1)
             {
-                throw new InvalidOperationException($"Audit chain {batch.ChainId} is not at batch {batch.Sequence - 1}; batch {batch.Sequence} was not written.");
+                throw new InvalidOperationException($"Audit chain {batch.ChainId} could not be started; batch 1 was not written.");
             }
         }
 
@@ -187,7 +176,7 @@ public sealed class PostgresAuditStore(NpgsqlDataSource dataSource) : IAuditBatc
     public async IAsyncEnumerable<AuditBatchRecord> ReadBatchesAsync(Guid chainId, long lastSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("""
-            SELECT sequence, previous_hash, hash, entry_count FROM audit_batches
+            SELECT sequence, previous_hash, hash, entry_count, key_id FROM audit_batches
             WHERE chain_id = $1 AND sequence <= $2 ORDER BY sequence
             """);
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = chainId });
@@ -195,9 +184,24 @@ public sealed class PostgresAuditStore(NpgsqlDataSource dataSource) : IAuditBatc
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            yield return new AuditBatchRecord(chainId, reader.GetInt64(0), reader.GetFieldValue<byte[]>(1), reader.GetFieldValue<byte[]>(2), reader.GetInt32(3));
+            yield return ReadBatch(chainId, reader);
         }
     }
+
+    public async Task<AuditBatchRecord?> ReadBatchAsync(Guid chainId, long sequence, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT sequence, previous_hash, hash, entry_count, key_id FROM audit_batches WHERE chain_id = $1 AND sequence = $2
+            """);
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = chainId });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = sequence });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadBatch(chainId, reader) : null;
+    }
+
+    private static AuditBatchRecord ReadBatch(Guid chainId, NpgsqlDataReader reader) =>
+        new(chainId, reader.GetInt64(0), reader.GetFieldValue<byte[]>(1), reader.GetFieldValue<byte[]>(2), reader.GetInt32(3),
+            reader.IsDBNull(4) ? null : reader.GetString(4));
 
     public async IAsyncEnumerable<ChainedAuditEntry> ReadEntriesAsync(Guid chainId, long lastSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -341,16 +345,9 @@ public sealed class PostgresAuditStore(NpgsqlDataSource dataSource) : IAuditBatc
     private static async Task CreatePartitionAsync(NpgsqlConnection connection, int month, CancellationToken cancellationToken)
     {
         var from = new DateTime(month / 12, (month % 12) + 1, 1, 0, 0, 0, DateTimeKind.Utc);
-        var to = from.AddMonths(1);
-        var name = PartitionName(from.Year, from.Month);
-        // Identifiers and bounds are built from integers only: no caller text reaches this DDL.
-        var sql = string.Create(CultureInfo.InvariantCulture, $"""
-            SELECT pg_advisory_xact_lock({PartitionLockKey + month});
-            CREATE TABLE IF NOT EXISTS {name} PARTITION OF audit_log
-                FOR VALUES FROM ('{from:yyyy-MM-dd}T00:00:00Z') TO ('{to:yyyy-MM-dd}T00:00:00Z');
-            CREATE OR REPLACE TRIGGER {name}_no_truncate BEFORE TRUNCATE ON {name}
-                FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_change();
-            """);
+        // The runtime role may not create tables: audit_log_create_partition (SECURITY DEFINER, migration 0019) makes
+        // the partition and its TRUNCATE guard, owned by the schema's owner.
+        var sql = string.Create(CultureInfo.InvariantCulture, $"SELECT audit_log_create_partition({from.Year}, {from.Month})");
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using (var command = new NpgsqlCommand(sql, connection, transaction))
         {

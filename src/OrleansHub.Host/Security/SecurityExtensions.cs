@@ -15,11 +15,15 @@ public static class SecurityExtensions
     public static WebApplicationBuilder AddHubSecurity(this WebApplicationBuilder builder)
     {
         var embedded = builder.Configuration.GetStorageMode() == StorageMode.Embedded;
+        // Outside Development and embedded mode: real secrets only (KeyStrength), never a published example.
+        var realSecrets = HubStartGuard.RequiresRealSecrets(builder.Configuration, builder.Environment);
         builder.Services.AddOptions<OperatorOptions>()
             .BindConfiguration(OperatorOptions.Section)
             .PostConfigure(o => o.ApiKey = string.IsNullOrWhiteSpace(o.ApiKey) && embedded ? OperatorOptions.DevelopmentKey : o.ApiKey)
             .Validate(o => embedded || o.ApiKey is { Length: >= MinimumKeyLength },
                 $"Hub:Operator:ApiKey must be set to a key of at least {MinimumKeyLength} characters when the hub runs on PostgreSQL.")
+            .Validate(o => !realSecrets || KeyStrength.Problem(o.ApiKey) is null,
+                $"Hub:Operator:ApiKey must be a secret of at least {KeyStrength.MinimumLength} high-entropy characters, not a development key or published example (e.g. `openssl rand -base64 32`).")
             .ValidateOnStart();
 
         // In embedded mode every field owner gets a development key so the README's provider calls work at once.
@@ -41,6 +45,8 @@ public static class SecurityExtensions
             })
             .Validate(o => o.Agencies.Values.All(c => c.ApiKey is { Length: >= MinimumKeyLength } || embedded),
                 $"Every Hub:Providers:<code>:ApiKey must be at least {MinimumKeyLength} characters.")
+            .Validate(o => !realSecrets || o.Agencies.Values.All(c => KeyStrength.Problem(c.ApiKey) is null),
+                $"Every Hub:Providers:<code>:ApiKey must be a secret of at least {KeyStrength.MinimumLength} high-entropy characters, not a development key or published example.")
             .ValidateOnStart();
 
         builder.Services.AddSingleton<AdminCredentials>();

@@ -5,15 +5,20 @@ namespace OrleansHub.Host.Storage;
 /// <summary>
 /// Brings a PostgreSQL database up to the schema this build expects. Safe to run from several processes at once:
 /// a session advisory lock serialises them, and each file is applied in its own transaction together with its
-/// row in <c>hub_schema_migrations</c>, so a crash leaves the database at a whole version.
+/// row in <c>hub_schema_migrations</c>, so a crash leaves the database at a whole version. Run as the schema's owner:
+/// given the runtime role, it then (re)grants that role exactly the runtime privileges (<c>hub_grant_runtime</c>,
+/// migration 0019), so tables added by any migration are covered.
 /// </summary>
 public sealed partial class MigrationRunner(NpgsqlDataSource dataSource, ILogger<MigrationRunner> logger)
 {
     // Arbitrary, fixed: every OrleansHub process contends for the same lock.
     private const long AdvisoryLockKey = 0x4F726C48756231;
 
-    /// <summary>Applies every pending migration up to <paramref name="targetVersion"/> (all when null); returns those applied now.</summary>
-    public async Task<IReadOnlyList<Migration>> ApplyAsync(IReadOnlyList<Migration> migrations, int? targetVersion = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Applies every pending migration up to <paramref name="targetVersion"/> (all when null), then grants
+    /// <paramref name="runtimeRole"/> (when given) the runtime privileges; returns the migrations applied now.
+    /// </summary>
+    public async Task<IReadOnlyList<Migration>> ApplyAsync(IReadOnlyList<Migration> migrations, int? targetVersion = null, CancellationToken cancellationToken = default, string? runtimeRole = null)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await ExecuteAsync(connection, $"SELECT pg_advisory_lock({AdvisoryLockKey})", cancellationToken);
@@ -56,12 +61,40 @@ public sealed partial class MigrationRunner(NpgsqlDataSource dataSource, ILogger
             }
 
             LogUpToDate(applied.Count + newlyApplied.Count);
+            if (runtimeRole is not null)
+            {
+                await GrantRuntimeAsync(connection, runtimeRole, cancellationToken);
+            }
+
             return newlyApplied;
         }
         finally
         {
             await ExecuteAsync(connection, $"SELECT pg_advisory_unlock({AdvisoryLockKey})", CancellationToken.None);
         }
+    }
+
+    /// <summary>Versions of <paramref name="migrations"/> not yet applied to the database.</summary>
+    public async Task<IReadOnlyList<Migration>> ReadPendingAsync(IReadOnlyList<Migration> migrations, CancellationToken cancellationToken = default)
+    {
+        var applied = await ReadAppliedAsync(cancellationToken);
+        return [.. migrations.Where(m => !applied.ContainsKey(m.Version))];
+    }
+
+    private async Task GrantRuntimeAsync(NpgsqlConnection connection, string runtimeRole, CancellationToken cancellationToken)
+    {
+        await using (var exists = new NpgsqlCommand("SELECT to_regprocedure('hub_grant_runtime(name)') IS NOT NULL", connection))
+        {
+            if (await exists.ExecuteScalarAsync(cancellationToken) is not true)
+            {
+                return; // a target version before 0019
+            }
+        }
+
+        await using var grant = new NpgsqlCommand("SELECT hub_grant_runtime($1)", connection);
+        grant.Parameters.Add(new() { Value = runtimeRole });
+        await grant.ExecuteNonQueryAsync(cancellationToken);
+        LogGranted(runtimeRole);
     }
 
     /// <summary>Versions already applied, with the checksum each had.</summary>
@@ -98,6 +131,9 @@ public sealed partial class MigrationRunner(NpgsqlDataSource dataSource, ILogger
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Applied schema migration {Version} ({Name})")]
     private partial void LogApplied(int version, string name);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Granted the runtime role {Role} the runtime privileges")]
+    private partial void LogGranted(string role);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Database schema is up to date: {Count} migrations applied")]
     private partial void LogUpToDate(int count);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using OrleansHub.Host.Audit;
 using OrleansHub.Host.Hosting;
 using OrleansHub.Host.Telemetry;
+using OrleansHub.Host.Tests.Infrastructure;
 
 namespace OrleansHub.Host.Tests.Audit;
 
@@ -28,13 +29,20 @@ public sealed class AuditServices : IAsyncDisposable
     public AuditVerifier Verifier => _provider.GetRequiredService<AuditVerifier>();
 
     /// <summary>One writer by default, so batches and their sequence numbers are predictable.</summary>
-    public static AuditServices Create(string? postgresConnectionString, int maxBatchEntries = 2_000, int writers = 1)
+    public static AuditServices Create(string? postgresConnectionString, int maxBatchEntries = 2_000, int writers = 1, bool keyed = false)
     {
         var settings = new Dictionary<string, string?>
         {
             [$"{AuditOptions.Section}:MaxBatchEntries"] = maxBatchEntries.ToString(System.Globalization.CultureInfo.InvariantCulture),
             [$"{AuditOptions.Section}:Writers"] = writers.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
+        // The test hubs' audit key is always known, so chains they signed verify here; new batches are signed with it
+        // only when keyed.
+        settings[$"{AuditOptions.Section}:Keys:{DatabaseRoles.AuditKeyId}"] = DatabaseRoles.AuditKey;
+        if (keyed)
+        {
+            settings[$"{AuditOptions.Section}:KeyId"] = DatabaseRoles.AuditKeyId;
+        }
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection()
             .AddSingleton<IConfiguration>(configuration)

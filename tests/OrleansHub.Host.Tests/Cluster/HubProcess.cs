@@ -14,7 +14,8 @@ namespace OrleansHub.Host.Tests.Cluster;
 /// </summary>
 public sealed class HubProcess : IAsyncDisposable
 {
-    public const string OperatorKey = "test-operator-key-0123456789";
+    /// <summary>A key as strong as a real one: the hub refuses published and weak keys outside Development.</summary>
+    public const string OperatorKey = "PmGvLpXInxzIfSHmCSITgpt2pTYepGhM+2y6Nskb";
 
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
@@ -57,9 +58,13 @@ public sealed class HubProcess : IAsyncDisposable
     /// <summary>Path of the host assembly built beside the tests.</summary>
     public static string HostAssembly => Path.Combine(AppContext.BaseDirectory, "OrleansHub.Host.dll");
 
-    /// <summary>Starts a silo of cluster <paramref name="clusterId"/> and waits until it reports ready.</summary>
+    /// <summary>
+    /// Starts a silo of cluster <paramref name="clusterId"/> and waits until it reports ready. The silo runs as the runtime
+    /// role (<see cref="DatabaseRoles.Runtime"/>) and migrates as the owner, the login of <paramref name="connectionString"/>.
+    /// </summary>
     public static async Task<HubProcess> StartAsync(string connectionString, string clusterId, IReadOnlyDictionary<string, string>? settings = null)
     {
+        await DatabaseRoles.EnsureRuntimeRoleAsync(connectionString);
         var hub = Launch(connectionString, clusterId, settings);
         try
         {
@@ -74,7 +79,7 @@ public sealed class HubProcess : IAsyncDisposable
         return hub;
     }
 
-    /// <summary>Starts a silo of cluster <paramref name="clusterId"/> without waiting for it; <paramref name="settings"/> win over the defaults.</summary>
+    /// <summary>Starts a silo of cluster <paramref name="clusterId"/> without waiting for it; <paramref name="settings"/> win over the defaults. The runtime role must exist (a silo started by <see cref="StartAsync"/> made it).</summary>
     public static HubProcess Launch(string connectionString, string clusterId, IReadOnlyDictionary<string, string>? settings = null)
     {
         var (httpPort, siloPort, gatewayPort) = (FreePort.Next(), FreePort.Next(), FreePort.Next());
@@ -89,7 +94,10 @@ public sealed class HubProcess : IAsyncDisposable
             ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{httpPort}",
             ["DOTNET_ENVIRONMENT"] = "Production",
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["ConnectionStrings__Postgres"] = connectionString,
+            ["ConnectionStrings__PostgresOwner"] = connectionString,
+            ["ConnectionStrings__Postgres"] = DatabaseRoles.RuntimeConnectionString(connectionString),
+            ["Hub__Audit__KeyId"] = DatabaseRoles.AuditKeyId,
+            [$"Hub__Audit__Keys__{DatabaseRoles.AuditKeyId}"] = DatabaseRoles.AuditKey,
             ["Hub__Operator__ApiKey"] = OperatorKey,
             ["Hub__Cluster__ClusterId"] = clusterId,
             ["Hub__Cluster__ServiceId"] = "orleanshub-tests",

@@ -17,7 +17,7 @@ public sealed class DeployAssetTests
     {
         var services = Compose().Child("services");
 
-        Assert.Equal(["cluster-certs", "grafana", "postgres", "prometheus", "silo1", "silo2", "silo3"],
+        Assert.Equal(["cluster-certs", "grafana", "migrate", "postgres", "prometheus", "silo1", "silo2", "silo3"],
             ((YamlMappingNode)services).Children.Keys.Select(k => ((YamlScalarNode)k).Value!).Order(StringComparer.Ordinal));
         foreach (var name in new[] { "silo1", "silo2", "silo3" })
         {
@@ -31,6 +31,46 @@ public sealed class DeployAssetTests
             Assert.Contains("/health/ready", string.Join(' ', silo.Child("healthcheck").Child("test").AllScalars()), StringComparison.Ordinal);
             Assert.Equal("service_healthy", silo.Child("depends_on").Child("postgres").Text("condition"));
         }
+    }
+
+    [Fact]
+    public void Compose_SilosRunAsTheRuntimeRole_MigrateAsTheOwner_AndNoSecretHasADefault()
+    {
+        var services = Compose().Child("services");
+        var migrate = services.Child("migrate");
+        Assert.Equal(["migrate"], migrate.Child("command").AllScalars());
+        Assert.Contains("Username=hub_owner;", migrate.Child("environment").Text("ConnectionStrings__PostgresOwner"), StringComparison.Ordinal);
+        foreach (var name in new[] { "silo1", "silo2", "silo3" })
+        {
+            var silo = services.Child(name);
+            var environment = silo.Child("environment");
+            Assert.Contains("Username=hub_runtime;", environment.Text("ConnectionStrings__Postgres"), StringComparison.Ordinal);
+            Assert.False(environment.Has("ConnectionStrings__PostgresOwner"), "a silo must not hold the owner's login");
+            Assert.Equal("service_completed_successfully", silo.Child("depends_on").Child("migrate").Text("condition"));
+            Assert.StartsWith("${HUB_OPERATOR_KEY:?", environment.Text("Hub__Operator__ApiKey"), StringComparison.Ordinal);
+            Assert.StartsWith("${HUB_AUDIT_KEY:?", environment.Text($"Hub__Audit__Keys__{environment.Text("Hub__Audit__KeyId")}"), StringComparison.Ordinal);
+        }
+
+        Assert.StartsWith("${POSTGRES_PASSWORD:?", services.Child("postgres").Child("environment").Text("POSTGRES_PASSWORD"), StringComparison.Ordinal);
+        Assert.Contains("./postgres-init:/docker-entrypoint-initdb.d:ro", services.Child("postgres").Child("volumes").AllScalars());
+        Assert.True(File.Exists(Deploy("postgres-init", "10-hub-roles.sh")));
+        Assert.DoesNotContain("change-me", File.ReadAllText(Deploy("docker-compose.yml")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Kubernetes_MigrateInitContainerAloneHoldsTheOwnerLogin_AndTheSiloGetsAnAuditKey()
+    {
+        var pod = Manifest("deployment.yaml", "Deployment").Child("spec").Child("template").Child("spec");
+        var migrate = pod.Child("initContainers").Items().Single();
+        var silo = pod.Child("containers").Items().Single();
+
+        Assert.Equal(["migrate"], migrate.Child("args").AllScalars());
+        Assert.Contains("ConnectionStrings__PostgresOwner", Names(migrate));
+        Assert.DoesNotContain("ConnectionStrings__PostgresOwner", Names(silo));
+        Assert.Contains("Hub__Audit__KeyId", Names(silo));
+        Assert.Contains(Names(silo), n => n.StartsWith("Hub__Audit__Keys__", StringComparison.Ordinal));
+
+        static List<string> Names(YamlNode container) => [.. container.Child("env").Items().Select(e => e.Text("name"))];
     }
 
     [Fact]

@@ -49,7 +49,6 @@ public static partial class AccessRules
             return errors;
         }
 
-        var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < fields.Count; i++)
         {
             // JSON allows null inside an array even where the element type is not nullable.
@@ -57,13 +56,30 @@ public static partial class AccessRules
             {
                 errors.Add(new($"{fieldsMember}[{i}]", "Not a citizen field name."));
             }
-            else if (!seen.Add(fields[i]))
+            else if (NamedBefore(fields, i))
             {
                 errors.Add(new($"{fieldsMember}[{i}]", "The field is named more than once."));
             }
         }
 
         return errors;
+    }
+
+    /// <summary>
+    /// Whether <c>fields[i]</c> occurs earlier in the list. A scan, not a set: at most <see cref="MaxFields"/> names, and a
+    /// lookup names about five, so no set is allocated on every request.
+    /// </summary>
+    private static bool NamedBefore(IReadOnlyList<string> fields, int i)
+    {
+        for (var j = 0; j < i; j++)
+        {
+            if (string.Equals(fields[j], fields[i], StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Whether the agency's agreement covers the request; on a field denial, the fields it does not cover.</summary>
@@ -79,8 +95,17 @@ public static partial class AccessRules
             return (AccessDenial.PurposeNotInAgreement, []);
         }
 
-        var outside = fields.Where(f => !agency.AllowsField(f)).ToList();
-        return outside.Count > 0 ? (AccessDenial.FieldNotInAgreement, outside) : (AccessDenial.None, []);
+        // A loop, not LINQ: the agreed case (every request that is answered) allocates nothing.
+        List<string>? outside = null;
+        for (var i = 0; i < fields.Count; i++)
+        {
+            if (!agency.AllowsField(fields[i]))
+            {
+                (outside ??= []).Add(fields[i]);
+            }
+        }
+
+        return outside is not null ? (AccessDenial.FieldNotInAgreement, outside) : (AccessDenial.None, []);
     }
 
     /// <summary>How the citizen's consent decision narrows an agreed request: the denial when it covers none of the fields.</summary>

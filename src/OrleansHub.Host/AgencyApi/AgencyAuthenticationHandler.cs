@@ -46,7 +46,7 @@ public sealed class AgencyAuthenticationHandler(
 
         var caller = CallingAgency.Of(check);
         Context.Features.Set(caller);
-        return AuthenticateResult.Success(new AuthenticationTicket(caller.Principal, SchemeName));
+        return caller.Authenticated;
     }
 
     /// <summary>Counts the refusal and answers 401, or 429 once the source address is past its budget of failures.</summary>

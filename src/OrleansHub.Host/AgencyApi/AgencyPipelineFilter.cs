@@ -31,33 +31,55 @@ public sealed class AgencyPipelineFilter(
     HubInstruments instruments,
     [FromKeyedServices(HubClock.Key)] TimeProvider time) : IEndpointFilter
 {
-    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    // Not async itself: on the common path (the quota slice holds units) the endpoint's own ValueTask is returned, so the
+    // pipeline adds one state machine per request, not two.
+    public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
         var operation = AgencyOperation.Of(http.GetEndpoint());
         if (CallingAgency.Of(http) is not { } agency || operation is null)
         {
             // Not reachable behind the agency policy; an endpoint without an operation is a wiring error caught by the tests.
-            return await next(context);
+            return next(context);
         }
 
         if (!agency.Policy.IsActive && !operation.AllowsSuspended)
         {
-            return await refusals.RefuseAsync(http, ProblemTypes.AgencySuspended, operation.CitizensOf(context.Arguments, http));
+            return Boxed(refusals.RefuseAsync(http, ProblemTypes.AgencySuspended, operation.CitizensOf(context.Arguments, http)));
         }
 
         var cost = operation.CostOf(context.Arguments);
-        var (admission, view) = await limiter.AdmitAsync(agency.Code, cost, http.RequestAborted);
-        RateLimitHeaders.Write(http.Response, view, time.GetUtcNow());
-        if (admission.Outcome != AdmissionOutcome.Admitted)
+        var admitting = limiter.AdmitAsync(agency.Code, cost, http.RequestAborted);
+        return admitting.IsCompletedSuccessfully
+            ? AdmittedOrRefused(context, next, agency, operation, cost, admitting.Result)
+            : AdmitThenRunAsync(context, next, agency, operation, cost, admitting);
+    }
+
+    private async ValueTask<object?> AdmitThenRunAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next, CallingAgency agency,
+        AgencyOperation operation, int cost, ValueTask<(Admission Admission, AllowanceView? View)> admitting) =>
+        await AdmittedOrRefused(context, next, agency, operation, cost, await admitting);
+
+    /// <summary>Writes the rate-limit fields, then refuses the request (429) or runs it, through idempotency where it applies.</summary>
+    private ValueTask<object?> AdmittedOrRefused(EndpointFilterInvocationContext context, EndpointFilterDelegate next, CallingAgency agency,
+        AgencyOperation operation, int cost, (Admission Admission, AllowanceView? View) admitted)
+    {
+        var http = context.HttpContext;
+        RateLimitHeaders.Write(http.Response, admitted.View, time.GetUtcNow());
+        if (admitted.Admission.Outcome != AdmissionOutcome.Admitted)
         {
-            return await RateLimitedAsync(http, operation, context.Arguments, agency, admission, cost);
+            return Boxed(RateLimitedAsync(http, operation, context.Arguments, agency, admitted.Admission, cost));
         }
 
         return operation.Idempotent && http.Request.Headers.ContainsKey(Idempotency.Header)
-            ? await idempotency.InvokeAsync(context, agency, operation, () => RunAsync(context, next, agency, operation))
-            : await RunAsync(context, next, agency, operation);
+            ? RunIdempotentAsync(context, next, agency, operation)
+            : RunAsync(context, next, agency, operation);
     }
+
+    // A method of its own: the closure it makes is then allocated only for requests that carry an Idempotency-Key.
+    private ValueTask<object?> RunIdempotentAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next, CallingAgency agency, AgencyOperation operation) =>
+        idempotency.InvokeAsync(context, agency, operation, () => RunAsync(context, next, agency, operation));
+
+    private static async ValueTask<object?> Boxed(ValueTask<ProblemHttpResult> refusal) => await refusal;
 
     /// <summary>Runs the endpoint, times it, and audits a refusal it answered without auditing it itself.</summary>
     private async ValueTask<object?> RunAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next, CallingAgency agency, AgencyOperation operation)

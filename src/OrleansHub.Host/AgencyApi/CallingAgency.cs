@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
 using OrleansHub.Abstractions.Agencies;
 using OrleansHub.Grains.Agencies;
 using OrleansHub.Host.Security;
@@ -27,6 +28,8 @@ public sealed class CallingAgency
                 new Claim(HubClaims.AgencyKeyId, keyId),
             ],
             AgencyAuthenticationHandler.SchemeName));
+        // Made once too: a ticket's properties are two dictionaries, and nothing on the agency API changes them.
+        Authenticated = AuthenticateResult.Success(new AuthenticationTicket(Principal, AgencyAuthenticationHandler.SchemeName));
     }
 
     public AgencyPolicy Policy { get; }
@@ -38,6 +41,9 @@ public sealed class CallingAgency
 
     /// <summary>The authenticated user of the request; shared by every request made with the same key and policy version.</summary>
     internal ClaimsPrincipal Principal { get; }
+
+    /// <summary>The agency scheme's answer for this caller: the same for every request made with the same key and policy version.</summary>
+    internal AuthenticateResult Authenticated { get; }
 
     /// <summary>The caller of a valid key check; one per check the directory caches.</summary>
     internal static CallingAgency Of(AgencyKeyCheck check) =>

@@ -90,7 +90,10 @@ public sealed class DisclosureService(
         var outcome = denial is null
             ? await DiscloseAsync(agency, citizen, fields, purpose, Lookup, http.TraceIdentifier)
             : Refused(agency, citizen.Value, Lookup, purpose, fields, denial, outside, http.TraceIdentifier);
-        await WriteAsync([outcome.Entry]);
+        // The append awaited here rather than through WriteAsync: one async frame less on every lookup.
+        AuditEntry[] entries = [outcome.Entry];
+        await log.AppendAsync(entries, CancellationToken.None);
+        Charged(entries);
         Summarize(http, Lookup, purpose, outcome);
         instruments.AccessDecided(Lookup, agency.Code, outcome.Denial?.Slug);
         return outcome;
@@ -376,9 +379,15 @@ public sealed class DisclosureService(
     private async ValueTask WriteAsync(IReadOnlyList<AuditEntry> entries)
     {
         await log.AppendAsync(entries, CancellationToken.None);
-        foreach (var entry in entries)
+        Charged(entries);
+    }
+
+    /// <summary>Counts the charges of durable entries and adds them to the agencies' credit standing on this silo.</summary>
+    private void Charged(IReadOnlyList<AuditEntry> entries)
+    {
+        for (var i = 0; i < entries.Count; i++)
         {
-            if (entry is { Fee: { Vnd: > 0 } fee, AgencyCode: { } agency })
+            if (entries[i] is { Fee: { Vnd: > 0 } fee, AgencyCode: { } agency })
             {
                 instruments.FeeCharged(agency, fee.Product, fee.Vnd);
                 creditCaps.Charged(agency, fee.Vnd);

@@ -16,7 +16,7 @@ public sealed record LookupResponse(
     string CitizenId,
     long Version,
     string Purpose,
-    SortedDictionary<string, FieldResponse> Fields,
+    IReadOnlyDictionary<string, FieldResponse> Fields,
     IReadOnlyList<string> Withheld,
     Guid AuditId,
     FeeResponse? Fee);

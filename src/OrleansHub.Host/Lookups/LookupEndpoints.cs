@@ -221,10 +221,22 @@ public static class LookupEndpoints
 
     private static LookupResponse Response(PersonalId citizen, string purpose, LookupOutcome outcome)
     {
-        var fields = new SortedDictionary<string, FieldResponse>(StringComparer.Ordinal);
-        foreach (var (name, value) in outcome.Disclosure!.Fields)
+        // The answer lists its fields in ordinal order. A dictionary filled in that order enumerates (and so serializes) in
+        // it, as nothing is removed from it: a handful of sorted names costs less than a SortedDictionary's tree.
+        // The audit entry names exactly the disclosed fields; copied by index, with no enumerator.
+        var disclosed = outcome.Disclosure!.Fields;
+        var names = new string[outcome.Entry.Fields.Count];
+        for (var i = 0; i < names.Length; i++)
         {
-            fields[name] = new FieldResponse(FieldJson.WriteValue(value.Value), value.Source, value.UpdatedAt);
+            names[i] = outcome.Entry.Fields[i];
+        }
+
+        Array.Sort(names, StringComparer.Ordinal);
+        var fields = new Dictionary<string, FieldResponse>(names.Length, StringComparer.Ordinal);
+        foreach (var name in names)
+        {
+            var value = disclosed[name];
+            fields.Add(name, new FieldResponse(FieldJson.WriteValue(value.Value), value.Source, value.UpdatedAt));
         }
 
         return new(citizen.Value, outcome.Disclosure.Version, purpose, fields, outcome.Withheld, outcome.Entry.Id, FeeResponse.From(outcome.Entry.Fee));

@@ -26,30 +26,49 @@ public sealed partial class QuotaLimiter(
 
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
+    /// <summary>The background lease of an admitted request, made once rather than as a new closure per request.</summary>
+    private readonly Func<Entry, QuotaLeaseRequest?> _topUp = entry => entry.Allowance.BackgroundLease(time.GetUtcNow());
+
     /// <summary>Admits or refuses a request of <paramref name="agencyCode"/> costing <paramref name="cost"/> units, and says where the agency stands.</summary>
-    public async ValueTask<(Admission Admission, AllowanceView? View)> AdmitAsync(string agencyCode, int cost, CancellationToken cancellationToken)
+    public ValueTask<(Admission Admission, AllowanceView? View)> AdmitAsync(string agencyCode, int cost, CancellationToken cancellationToken)
     {
-        var entry = _entries.GetOrAdd(agencyCode, code => new Entry(code, new SiloAllowance(options.Value.RefreshInterval)));
+        var entry = _entries.GetOrAdd(agencyCode, static (code, refresh) => new Entry(code, new SiloAllowance(refresh)), options.Value.RefreshInterval);
         var allowance = entry.Allowance;
         var admission = allowance.TryAdmit(cost, time.GetUtcNow());
         if (admission.Outcome == AdmissionOutcome.NeedsLease)
         {
-            // Requests that arrive together wait together: the next lease asks for all of them, not only for the first.
-            Interlocked.Add(ref entry.Waiting, cost);
-            try
+            return WaitForLeaseAsync(entry, admission, cost, cancellationToken);
+        }
+
+        if (admission.Outcome == AdmissionOutcome.Admitted)
+        {
+            // Tops up a slice running low before the next request needs it.
+            _ = ObserveAsync(LeaseAsync(entry, _topUp), agencyCode);
+        }
+
+        // Every request comes through here: the path that needs no lease allocates no closure, delegate or state machine.
+        return new((admission, allowance.View(time.GetUtcNow())));
+    }
+
+    /// <summary>The rest of <see cref="AdmitAsync"/> when this silo holds too few units: waits for leases, then admits or refuses.</summary>
+    private async ValueTask<(Admission Admission, AllowanceView? View)> WaitForLeaseAsync(Entry entry, Admission admission, int cost, CancellationToken cancellationToken)
+    {
+        var allowance = entry.Allowance;
+        // Requests that arrive together wait together: the next lease asks for all of them, not only for the first.
+        Interlocked.Add(ref entry.Waiting, cost);
+        try
+        {
+            // A lease in flight may be a smaller top-up, or other waiters may spend it first: ask again, a few times at most.
+            for (var attempt = 0; admission.Outcome == AdmissionOutcome.NeedsLease && attempt < MaxLeaseAttempts; attempt++)
             {
-                // A lease in flight may be a smaller top-up, or other waiters may spend it first: ask again, a few times at most.
-                for (var attempt = 0; admission.Outcome == AdmissionOutcome.NeedsLease && attempt < MaxLeaseAttempts; attempt++)
-                {
-                    await LeaseAsync(entry, () => allowance.LeaseFor(Math.Max(cost, (int)Math.Min(int.MaxValue, Volatile.Read(ref entry.Waiting))), time.GetUtcNow()))
-                        .WaitAsync(cancellationToken);
-                    admission = allowance.TryAdmit(cost, time.GetUtcNow(), countDemand: false);
-                }
+                await LeaseAsync(entry, e => e.Allowance.LeaseFor(Math.Max(cost, (int)Math.Min(int.MaxValue, Volatile.Read(ref e.Waiting))), time.GetUtcNow()))
+                    .WaitAsync(cancellationToken);
+                admission = allowance.TryAdmit(cost, time.GetUtcNow(), countDemand: false);
             }
-            finally
-            {
-                Interlocked.Add(ref entry.Waiting, -cost);
-            }
+        }
+        finally
+        {
+            Interlocked.Add(ref entry.Waiting, -cost);
         }
 
         if (admission.Outcome == AdmissionOutcome.NeedsLease)
@@ -61,7 +80,7 @@ public sealed partial class QuotaLimiter(
         else if (admission.Outcome == AdmissionOutcome.Admitted)
         {
             // Tops up a slice running low before the next request needs it.
-            _ = ObserveAsync(LeaseAsync(entry, () => allowance.BackgroundLease(time.GetUtcNow())), agencyCode);
+            _ = ObserveAsync(LeaseAsync(entry, _topUp), entry.Code);
         }
 
         return (admission, allowance.View(time.GetUtcNow()));
@@ -72,10 +91,10 @@ public sealed partial class QuotaLimiter(
     {
         if (_entries.TryGetValue(agencyCode, out var entry))
         {
-            var flight = LeaseAsync(entry, () => new QuotaLeaseRequest(0, 0, default));
+            var flight = LeaseAsync(entry, static _ => new QuotaLeaseRequest(0, 0, default));
             await flight;
             // The flight may have been an older lease; this one reads the quota as changed.
-            await LeaseAsync(entry, () => new QuotaLeaseRequest(0, 0, default));
+            await LeaseAsync(entry, static _ => new QuotaLeaseRequest(0, 0, default));
         }
     }
 
@@ -95,7 +114,7 @@ public sealed partial class QuotaLimiter(
                         continue;
                     }
 
-                    _ = ObserveAsync(LeaseAsync(entry, () => entry.Allowance.BackgroundLease(now)), code);
+                    _ = ObserveAsync(LeaseAsync(entry, e => e.Allowance.BackgroundLease(now)), code);
                 }
             }
         }
@@ -139,7 +158,7 @@ public sealed partial class QuotaLimiter(
     }
 
     /// <summary>Starts the lease <paramref name="request"/> makes unless one is in flight (then that one is returned).</summary>
-    private Task LeaseAsync(Entry entry, Func<QuotaLeaseRequest?> request)
+    private Task LeaseAsync(Entry entry, Func<Entry, QuotaLeaseRequest?> request)
     {
         lock (entry.Gate)
         {
@@ -149,7 +168,7 @@ public sealed partial class QuotaLimiter(
             }
 
             // Made only when it is sent: making it takes the units it hands back out of the slice.
-            if (request() is not { } next)
+            if (request(entry) is not { } next)
             {
                 return Task.CompletedTask;
             }

@@ -34,25 +34,49 @@ public static class RateLimitHeaders
             cached.Value = policy;
         }
 
-        var current = new StringBuilder(96);
+        // Written on every answer: formatted into a stack buffer, so the field's string is its only allocation. Each item is
+        // at most 55 characters (a name, two 20-digit numbers), three items and their separators fit in 256.
+        Span<char> current = stackalloc char[256];
+        var length = 0;
         if (quota is { RatePerSecond: not null, Burst: not null })
         {
             // The rate's remaining units are those this silo holds for the agency now: a lower bound of what the cluster would admit.
-            Separate(current).Append(CultureInfo.InvariantCulture, $"\"rate\";r={view.HeldBySilo};t={Seconds(view.RateRetryAt is { } retry ? retry - now : TimeSpan.Zero)}");
+            Item(current, ref length, "rate", view.HeldBySilo, view.RateRetryAt is { } retry ? retry - now : TimeSpan.Zero);
         }
 
         if (quota.DailyRequests is not null)
         {
-            Separate(current).Append(CultureInfo.InvariantCulture, $"\"daily\";r={view.DailyRemaining};t={Seconds(view.DayEndsAt - now)}");
+            Item(current, ref length, "daily", view.DailyRemaining, view.DayEndsAt - now);
         }
 
         if (quota.MonthlyRequests is not null)
         {
-            Separate(current).Append(CultureInfo.InvariantCulture, $"\"monthly\";r={view.MonthlyRemaining};t={Seconds(view.MonthEndsAt - now)}");
+            Item(current, ref length, "monthly", view.MonthlyRemaining, view.MonthEndsAt - now);
         }
 
         response.Headers[Policy] = policy.Field;
-        response.Headers[Current] = current.ToString();
+        response.Headers[Current] = new string(current[..length]);
+    }
+
+    /// <summary>Appends <c>"name";r=remaining;t=seconds</c>, after a separator unless it is the first item.</summary>
+    private static void Item(Span<char> field, ref int length, string name, long? remaining, TimeSpan resetsIn)
+    {
+        if (length > 0)
+        {
+            ", ".CopyTo(field[length..]);
+            length += 2;
+        }
+
+        // A null count is written empty, as string interpolation of the nullable did.
+        var fits = remaining is { } units
+            ? field[length..].TryWrite(CultureInfo.InvariantCulture, $"\"{name}\";r={units};t={Seconds(resetsIn)}", out var written)
+            : field[length..].TryWrite(CultureInfo.InvariantCulture, $"\"{name}\";r=;t={Seconds(resetsIn)}", out written);
+        if (!fits)
+        {
+            throw new InvalidOperationException("The RateLimit field outgrew its buffer.");
+        }
+
+        length += written;
     }
 
     private static string PolicyField(AgencyQuota quota, DateTimeOffset monthEndsAt)

@@ -60,8 +60,33 @@ public static class SecurityExtensions
             .AddPolicy(Roles.RegistryWriterPolicy, p => p.RequireRole(Roles.Operator, Roles.Provider))
             // Secure by default: an endpoint that forgets to declare its policy is closed, not open.
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        builder.Services.ShareStatelessAuthorizationServices();
         builder.AddCitizenAuthentication(embedded);
         return builder;
+    }
+
+    /// <summary>
+    /// The framework registers its authorization services as transient: every request that is authorized resolves and
+    /// allocates about eight objects (the service, policy and handler providers, the evaluator, the handlers...). None holds
+    /// per-request state, so one instance each serves every request. Later AddAuthorization calls only TryAdd, and leave
+    /// these in place.
+    /// </summary>
+    private static void ShareStatelessAuthorizationServices(this IServiceCollection services)
+    {
+        Type[] stateless =
+        [
+            typeof(IAuthorizationService), typeof(IAuthorizationPolicyProvider), typeof(IAuthorizationHandlerProvider),
+            typeof(IAuthorizationEvaluator), typeof(IAuthorizationHandlerContextFactory), typeof(IAuthorizationHandler),
+            typeof(Microsoft.AspNetCore.Authorization.Policy.IPolicyEvaluator), typeof(IAuthorizationMiddlewareResultHandler),
+        ];
+        for (var i = 0; i < services.Count; i++)
+        {
+            if (services[i] is { Lifetime: ServiceLifetime.Transient, IsKeyedService: false, ImplementationType: { } type } transient
+                && Array.IndexOf(stateless, transient.ServiceType) >= 0)
+            {
+                services[i] = ServiceDescriptor.Singleton(transient.ServiceType, type);
+            }
+        }
     }
 
     /// <summary>Whether the operator key in force is the built-in development key.</summary>

@@ -71,6 +71,15 @@ public sealed class WebhookReceiver(int port, Timeline timeline) : IDisposable
             {
                 using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
                 var body = await reader.ReadToEndAsync();
+                if (Challenge(body) is { } challenge)
+                {
+                    // The hub's verification of a new URL or secret (the secret is shown only after it passed): echo it.
+                    context.Response.StatusCode = 200;
+                    context.Response.ContentType = "application/json";
+                    await context.Response.OutputStream.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(new { challenge }));
+                    continue;
+                }
+
                 if (!SignatureHolds(context.Request.Headers, body))
                 {
                     Interlocked.Increment(ref _badSignatures);
@@ -98,6 +107,14 @@ public sealed class WebhookReceiver(int port, Timeline timeline) : IDisposable
                 context.Response.Close();
             }
         }
+    }
+
+    private static string? Challenge(string body)
+    {
+        using var message = JsonDocument.Parse(body);
+        return message.RootElement.TryGetProperty("type", out var type) && type.GetString() == "vn.orleanshub.webhook.verification"
+            ? message.RootElement.GetProperty("challenge").GetString()
+            : null;
     }
 
     /// <summary>Standard Webhooks: <c>v1,</c> + base64 HMAC-SHA256 over "{id}.{timestamp}.{body}"; several signatures may be sent, space-separated.</summary>

@@ -264,6 +264,17 @@ public sealed class ObservedHub : IAsyncLifetime
     /// The agency follows a citizen through silo 1 and has a webhook; a name change through silo 0 reaches its feed (a
     /// long-poll on silo 1) and its webhook, whose receiver refuses the first attempt so a retry is counted too.
     /// </summary>
+    private static async Task AnswerChallengeAsync(HttpListener receiver)
+    {
+        var context = await receiver.GetContextAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        using var body = await System.Text.Json.JsonDocument.ParseAsync(context.Request.InputStream);
+        var echo = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new { challenge = body.RootElement.GetProperty("challenge").GetString() });
+        context.Response.StatusCode = (int)HttpStatusCode.OK;
+        context.Response.ContentType = "application/json";
+        await context.Response.OutputStream.WriteAsync(echo);
+        context.Response.Close();
+    }
+
     private async Task DriveChangePropagationAsync(string key)
     {
         using var agency = new HttpClient { BaseAddress = _silos[^1].Client.BaseAddress }.WithBearer(key);
@@ -271,7 +282,10 @@ public sealed class ObservedHub : IAsyncLifetime
         var hook = $"http://127.0.0.1:{FreePort.Next()}/hook/";
         receiver.Prefixes.Add(hook);
         receiver.Start();
+        // A new webhook takes effect once its endpoint echoes the hub's signed verification challenge.
+        var challenge = AnswerChallengeAsync(receiver);
         await Expect(agency.PutAsJsonAsync("/v1/webhook", new { url = hook }), HttpStatusCode.Created, "webhook");
+        await challenge;
         await Expect(agency.PutAsJsonAsync($"/v1/subscriptions/citizens/{CitizenIds[0]}", new { purpose = Purpose }), HttpStatusCode.Created, "subscription");
         var waiting = agency.GetAsync("/v1/feed?after=0&wait=20");
         await Expect(_silos[0].Client.PatchCitizenAsync(CitizenIds[0], new { fullName = "Nguyễn Văn Kiểm Tra" }), HttpStatusCode.OK, "name-corrected");

@@ -287,8 +287,13 @@ public static class WebhookEndpoints
 
     private static async Task<Results<Ok<WebhookResponse>, ProblemHttpResult>> AdminDisable(string code, HttpContext http, IGrainFactory grains, WebhookAudit audit)
     {
+        if (!AgencyRules.IsCode(code))
+        {
+            return NoWebhook();
+        }
+
         var grain = grains.GetGrain<IWebhookDeliveryGrain>(code);
-        if (!AgencyRules.IsCode(code) || !await grain.DisableAsync(WebhookEndpoint.DisabledByOperator))
+        if (!await grain.DisableAsync(WebhookEndpoint.DisabledByOperator))
         {
             return NoWebhook();
         }

@@ -72,6 +72,15 @@ internal sealed class WebhookReceiver : IDisposable
             await context.Request.InputStream.CopyToAsync(buffer);
             var now = Stopwatch.GetTimestamp();
             var body = buffer.ToArray();
+            if (Challenge(body) is { } challenge)
+            {
+                // The hub verifies a new URL or secret before using it (the secret is known only after): echo the challenge.
+                context.Response.StatusCode = 200;
+                context.Response.ContentType = "application/json";
+                await context.Response.OutputStream.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(new { challenge }));
+                return;
+            }
+
             var agency = context.Request.Url!.AbsolutePath.Trim('/');
             byte[]? key;
             lock (_keys)
@@ -108,6 +117,14 @@ internal sealed class WebhookReceiver : IDisposable
         {
             context.Response.Close();
         }
+    }
+
+    private static string? Challenge(byte[] body)
+    {
+        using var message = JsonDocument.Parse(body);
+        return message.RootElement.TryGetProperty("type", out var type) && type.GetString() == "vn.orleanshub.webhook.verification"
+            ? message.RootElement.GetProperty("challenge").GetString()
+            : null;
     }
 
     /// <summary>Standard Webhooks: HMAC-SHA256 over "{id}.{timestamp}.{body}", any of the space-separated v1 signatures.</summary>

@@ -15,9 +15,10 @@ REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 export HUB_RUN_DIR="${HUB_RUN_DIR:-/tmp/orleanshub-bench-import}"
 export HUB_PG_PORT="${HUB_PG_PORT:-55710}"
 HTTP_PORT=5390
-KEY="bench-operator-key-$(od -An -tx1 -N16 /dev/urandom | tr -d " \n")"
+KEY="$(openssl rand -base64 32)"
 FILE="$HUB_RUN_DIR/citizens-$COUNT.ndjson"
 HOST_DLL="$REPO/src/OrleansHub.Host/bin/Release/net10.0/OrleansHub.Host.dll"
+. "$REPO/bench/production-hub.sh"
 CLI_DLL="$REPO/src/OrleansHub.Cli/bin/Release/net10.0/orleanshub.dll"
 
 LOAD_BEFORE="$(cut -d" " -f1-3 /proc/loadavg)"
@@ -70,13 +71,9 @@ sql copy_baseline "VACUUM ANALYZE citizen_copy"
 copy_bytes=$(relation_bytes copy_baseline citizen_copy)
 
 log "starting the hub"
-# Silos on PostgreSQL run with mutual TLS outside Development: a development set, made once per run folder.
-dotnet "$HOST_DLL" cluster dev-certificates --out "$HUB_RUN_DIR/cluster-tls" >/dev/null
-(cd "$(dirname "$HOST_DLL")" && ConnectionStrings__Postgres="$BASE;Database=orleanshub" Hub__Operator__ApiKey="$KEY" \
-  ASPNETCORE_URLS="http://127.0.0.1:$HTTP_PORT" Hub__Cluster__SiloPort=21390 \
-  Hub__Cluster__Tls__CertificatePath="$HUB_RUN_DIR/cluster-tls/silo.crt" Hub__Cluster__Tls__KeyPath="$HUB_RUN_DIR/cluster-tls/silo.key" \
-  Hub__Cluster__Tls__CaCertificatePath="$HUB_RUN_DIR/cluster-tls/ca.crt" \
-  Hub__Cluster__AdvertisedAddress=127.0.0.1 DOTNET_ENVIRONMENT=Production exec dotnet "$HOST_DLL" >"$HUB_RUN_DIR/hub.log" 2>&1) &
+mapfile -t HUB_SETTINGS < <(production_hub_env "$KEY")
+(cd "$(dirname "$HOST_DLL")" && exec env "${HUB_SETTINGS[@]}" ASPNETCORE_URLS="http://127.0.0.1:$HTTP_PORT" Hub__Cluster__SiloPort=21390 \
+  dotnet "$HOST_DLL" >"$HUB_RUN_DIR/hub.log" 2>&1) &
 HUB_PID=$!
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$HTTP_PORT/health/ready" >/dev/null && break; sleep 0.5; done
 

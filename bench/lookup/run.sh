@@ -54,6 +54,7 @@ FILE="$HUB_RUN_DIR/citizens-$COUNT.ndjson"
 IDS="$HUB_RUN_DIR/working-set-$WORKING_SET.txt"
 COLD="$HUB_RUN_DIR/cold-$WORKING_SET.txt"
 HOST_DLL="$REPO/src/OrleansHub.Host/bin/Release/net10.0/OrleansHub.Host.dll"
+. "$REPO/bench/production-hub.sh"
 CLI_DLL="$REPO/src/OrleansHub.Cli/bin/Release/net10.0/orleanshub.dll"
 PLAIN_DLL="$REPO/bench/OrleansHub.Bench.PlainLookup/bin/Release/net10.0/OrleansHub.Bench.PlainLookup.dll"
 LOAD_DLL="$REPO/bench/lookup/LoadTool/bin/Release/net10.0/lookup-load.dll"
@@ -140,16 +141,13 @@ settle() {
   log "warning: process $1 was still busy after a minute"
 }
 
-# start_hub NAME PORT SILO GATEWAY [CONNECTION]: starts a hub (PostgreSQL when CONNECTION is given, else embedded); prints its pid.
-# GATEWAY is no longer used (silos open no gateway); PostgreSQL silos use the run folder's development cluster certificates.
+# start_hub NAME PORT SILO GATEWAY [postgres]: starts a hub (on PostgreSQL, as a production hub runs, when the fifth
+# argument is given; else embedded); prints its pid. GATEWAY is no longer used (silos open no gateway).
 start_hub() {
-  local name=$1 port=$2 silo=$3 connection=${5:-}
-  [[ -f "$HUB_RUN_DIR/cluster-tls/ca.crt" ]] || dotnet "$HOST_DLL" cluster dev-certificates --out "$HUB_RUN_DIR/cluster-tls" >/dev/null
-  (cd "$(dirname "$HOST_DLL")" && ConnectionStrings__Postgres="$connection" Hub__Mode="$([[ -n "$connection" ]] && echo Postgres || echo Embedded)" \
-    Hub__Operator__ApiKey="$OPERATOR_KEY" ASPNETCORE_URLS="http://127.0.0.1:$port" Hub__Cluster__SiloPort="$silo" \
-    Hub__Cluster__Tls__CertificatePath="$HUB_RUN_DIR/cluster-tls/silo.crt" Hub__Cluster__Tls__KeyPath="$HUB_RUN_DIR/cluster-tls/silo.key" \
-    Hub__Cluster__Tls__CaCertificatePath="$HUB_RUN_DIR/cluster-tls/ca.crt" Hub__Cluster__AdvertisedAddress=127.0.0.1 DOTNET_ENVIRONMENT=Production \
-    exec dotnet "$HOST_DLL" >"$HUB_RUN_DIR/$name.log" 2>&1) &
+  local name=$1 port=$2 silo=$3 settings=("Hub__Mode=Embedded" "Hub__Operator__ApiKey=$OPERATOR_KEY" "DOTNET_ENVIRONMENT=Production")
+  [[ -z "${5:-}" ]] || mapfile -t settings < <(production_hub_env "$OPERATOR_KEY")
+  (cd "$(dirname "$HOST_DLL")" && exec env "${settings[@]}" ASPNETCORE_URLS="http://127.0.0.1:$port" Hub__Cluster__SiloPort="$silo" \
+    dotnet "$HOST_DLL" >"$HUB_RUN_DIR/$name.log" 2>&1) &
   echo $!
 }
 
@@ -197,7 +195,7 @@ fi
 HUB="http://127.0.0.1:$HUB_PORT"
 PLAIN="http://127.0.0.1:$PLAIN_PORT"
 log "starting the hub (PostgreSQL)"
-HUB_PID=$(start_hub hub "$HUB_PORT" 21391 31391 "$BASE;Database=orleanshub")
+HUB_PID=$(start_hub hub "$HUB_PORT" 21391 31391 postgres)
 for _ in $(seq 1 240); do curl -sf "$HUB/health/ready" >/dev/null && break; sleep 0.5; done
 if [[ "$SKIP_IMPORT" != 1 ]]; then
   log "importing $COUNT citizens through the hub (about 25 minutes per million)"

@@ -22,9 +22,10 @@ HERE="$REPO/bench/patch"
 export HUB_RUN_DIR="${HUB_RUN_DIR:-/tmp/orleanshub-bench-patch}"
 export HUB_PG_PORT="${HUB_PG_PORT:-55720}"
 HTTP_PORT=5395
-KEY="bench-operator-key-$(od -An -tx1 -N16 /dev/urandom | tr -d " \n")"
+KEY="$(openssl rand -base64 32)"
 FILE="$HUB_RUN_DIR/citizens.ndjson"
 HOST_DLL="${HUB_HOST_DLL:-$REPO/src/OrleansHub.Host/bin/Release/net10.0/OrleansHub.Host.dll}"
+. "$REPO/bench/production-hub.sh"
 CLI_DLL="$REPO/src/OrleansHub.Cli/bin/Release/net10.0/orleanshub.dll"
 RESULT="$REPO/bench/results/patch-$(date -u +%Y-%m-%d)${LABEL:+-$LABEL}.md"
 
@@ -64,13 +65,9 @@ log "loading the plain design's tables"
 "${PSQL[@]}" -d plain -c "VACUUM ANALYZE"
 
 log "starting the hub and importing $COUNT citizens"
-# Silos on PostgreSQL run with mutual TLS outside Development: a development set, made once per run folder.
-dotnet "$HOST_DLL" cluster dev-certificates --out "$HUB_RUN_DIR/cluster-tls" >/dev/null
-(cd "$(dirname "$HOST_DLL")" && ConnectionStrings__Postgres="Host=127.0.0.1;Port=$HUB_PG_PORT;Username=postgres;Database=orleanshub" \
-  Hub__Operator__ApiKey="$KEY" ASPNETCORE_URLS="http://127.0.0.1:$HTTP_PORT" Hub__Cluster__SiloPort=21395 \
-  Hub__Cluster__Tls__CertificatePath="$HUB_RUN_DIR/cluster-tls/silo.crt" Hub__Cluster__Tls__KeyPath="$HUB_RUN_DIR/cluster-tls/silo.key" \
-  Hub__Cluster__Tls__CaCertificatePath="$HUB_RUN_DIR/cluster-tls/ca.crt" \
-  Hub__Cluster__AdvertisedAddress=127.0.0.1 DOTNET_ENVIRONMENT=Production exec dotnet "$HOST_DLL" >"$HUB_RUN_DIR/hub.log" 2>&1) &
+mapfile -t HUB_SETTINGS < <(production_hub_env "$KEY")
+(cd "$(dirname "$HOST_DLL")" && exec env "${HUB_SETTINGS[@]}" ASPNETCORE_URLS="http://127.0.0.1:$HTTP_PORT" Hub__Cluster__SiloPort=21395 \
+  dotnet "$HOST_DLL" >"$HUB_RUN_DIR/hub.log" 2>&1) &
 HUB_PID=$!
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$HTTP_PORT/health/ready" >/dev/null && break; sleep 0.5; done
 start=$(date +%s.%N)

@@ -104,7 +104,7 @@ public static class CitizenEndpoints
     private static async Task<(ProblemHttpResult? Problem, CitizenWriteResult? Result, IReadOnlyList<string> Fields)> WriteAsync(
         string id, JsonElement body, IGrainFactory grains, HttpContext http)
     {
-        IReadOnlyList<string> named = body.ValueKind == JsonValueKind.Object ? [.. body.EnumerateObject().Take(200).Select(m => m.Name)] : [];
+        var named = MemberNames(body);
         if (!PersonalId.TryParse(id, out var personalId, out var error))
         {
             return (HubProblems.Validation("id", error), null, named);
@@ -139,6 +139,25 @@ public static class CitizenEndpoints
             _ => null,
         };
         return (problem, problem is null ? result : null, [.. changes.Keys]);
+    }
+
+    /// <summary>The body's first 200 member names, for the audit of a refused write; none when a name is not valid UTF-8.</summary>
+    private static IReadOnlyList<string> MemberNames(JsonElement body)
+    {
+        if (body.ValueKind != JsonValueKind.Object)
+        {
+            return [];
+        }
+
+        try
+        {
+            return [.. body.EnumerateObject().Take(200).Select(m => m.Name)];
+        }
+        catch (InvalidOperationException)
+        {
+            // A name that cannot be transcoded: the validation answers it as malformed; the audit records no names.
+            return [];
+        }
     }
 
     private static async Task<Results<Ok<HistoryResponse>, ProblemHttpResult>> GetHistory(string id, IGrainFactory grains, long? before, int? limit)

@@ -38,22 +38,31 @@ public static class CitizenEventImplications
     /// The fields an agency must be allowed to see to receive an event of <paramref name="type"/>; null for a type the
     /// table does not know, which no agency receives.
     /// </summary>
-    public static IReadOnlyList<string>? RequiredFields(string type) =>
-        NameOf(type) is { } name && RequiredByName.TryGetValue(name, out var fields) ? fields : null;
+    public static IReadOnlyList<string>? RequiredFields(string type)
+    {
+        var name = NameOf(type);
+        return !name.IsEmpty && ByName.TryGetValue(name, out var fields) ? fields : null;
+    }
 
     /// <summary>Whether an agency allowed to see the fields <paramref name="allows"/> accepts may receive <paramref name="type"/> at all.</summary>
     public static bool AllowsType(string type, Func<string, bool> allows) => RequiredFields(type) is { } required && required.All(allows);
 
-    /// <summary><c>vn.orleanshub.citizen.death-recorded.v1</c> → <c>death-recorded</c>; null for anything not of that shape.</summary>
-    private static string? NameOf(string type)
+    // Asked once per event and agency on every delivery: looked up by span, no substring per call.
+    private static readonly FrozenDictionary<string, IReadOnlyList<string>>.AlternateLookup<ReadOnlySpan<char>> ByName =
+        RequiredByName.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    /// <summary><c>vn.orleanshub.citizen.death-recorded.v1</c> → <c>death-recorded</c>; empty for anything not of that shape.</summary>
+    private static ReadOnlySpan<char> NameOf(string type)
     {
         if (!type.StartsWith(Prefix, StringComparison.Ordinal))
         {
-            return null;
+            return default;
         }
 
-        var rest = type[Prefix.Length..];
+        var rest = type.AsSpan(Prefix.Length);
         var dot = rest.LastIndexOf(".v", StringComparison.Ordinal);
-        return dot > 0 && rest.Length > dot + 2 && rest[(dot + 2)..].All(char.IsAsciiDigit) ? rest[..dot] : null;
+        return dot > 0 && rest.Length > dot + 2 && !rest[(dot + 2)..].ContainsAnyExcept(Digits) ? rest[..dot] : default;
     }
+
+    private static readonly System.Buffers.SearchValues<char> Digits = System.Buffers.SearchValues.Create("0123456789");
 }

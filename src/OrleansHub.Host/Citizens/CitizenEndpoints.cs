@@ -63,7 +63,7 @@ public static class CitizenEndpoints
     private static async Task<Results<Ok<CitizenResponse>, Created<CitizenResponse>, Ok<ProviderWriteResponse>, ProblemHttpResult>> PatchCitizen(
         string id, JsonElement body, IGrainFactory grains, HttpContext http, ProviderWrites providers)
     {
-        var (problem, result, fields) = await WriteAsync(id, body, grains, http);
+        var (problem, result) = await WriteAsync(id, body, grains, http);
         if (!http.User.IsInRole(Roles.Provider))
         {
             // The operator: today's full answer.
@@ -84,6 +84,7 @@ public static class CitizenEndpoints
         // the answer carries the version and the provider's own fields, never the rest of the record.
         var source = http.WriterSource();
         var citizenId = PersonalId.TryParse(id, out var parsed, out _) ? parsed.Value.Value : null;
+        var fields = MemberNames(body);
         if (problem is not null)
         {
             return await providers.RecordAsync(http, source, citizenId, fields, AuditOutcome.Denied, ProviderWrites.ReasonOf(problem)) ?? problem;
@@ -100,31 +101,30 @@ public static class CitizenEndpoints
         return TypedResults.Ok(providers.Answer(record, source));
     }
 
-    /// <summary>Checks and applies a write: a problem to answer, or the grain's result; and the field names the body held.</summary>
-    private static async Task<(ProblemHttpResult? Problem, CitizenWriteResult? Result, IReadOnlyList<string> Fields)> WriteAsync(
+    /// <summary>Checks and applies a write: a problem to answer, or the grain's result.</summary>
+    private static async Task<(ProblemHttpResult? Problem, CitizenWriteResult? Result)> WriteAsync(
         string id, JsonElement body, IGrainFactory grains, HttpContext http)
     {
-        var named = MemberNames(body);
         if (!PersonalId.TryParse(id, out var personalId, out var error))
         {
-            return (HubProblems.Validation("id", error), null, named);
+            return (HubProblems.Validation("id", error), null);
         }
 
         if (!EntityTag.TryReadIfMatch(http.Request, out var expectedVersion))
         {
-            return (HubProblems.Of(ProblemTypes.MalformedRequest, "If-Match must be one strong entity tag holding a record version, e.g. \"3\"."), null, named);
+            return (HubProblems.Of(ProblemTypes.MalformedRequest, "If-Match must be one strong entity tag holding a record version, e.g. \"3\"."), null);
         }
 
         var ifNoneMatch = http.Request.Headers.IfNoneMatch;
         if (ifNoneMatch.Count > 1 || (ifNoneMatch.Count == 1 && ifNoneMatch[0] != "*"))
         {
-            return (HubProblems.Of(ProblemTypes.MalformedRequest, "If-None-Match accepts only * (create the record only if it does not exist)."), null, named);
+            return (HubProblems.Of(ProblemTypes.MalformedRequest, "If-None-Match accepts only * (create the record only if it does not exist)."), null);
         }
 
         var (changes, errors) = FieldJson.ReadChanges(body);
         if (errors.Count > 0)
         {
-            return (HubProblems.Validation(errors), null, named);
+            return (HubProblems.Validation(errors), null);
         }
 
         var write = new CitizenWrite(http.WriterSource(), changes, expectedVersion, CreateOnly: ifNoneMatch.Count == 1);
@@ -138,10 +138,10 @@ public static class CitizenEndpoints
                 extensions: new Dictionary<string, object?> { ["currentVersion"] = result.Record?.Version ?? 0 }),
             _ => null,
         };
-        return (problem, problem is null ? result : null, [.. changes.Keys]);
+        return (problem, problem is null ? result : null);
     }
 
-    /// <summary>The body's first 200 member names, for the audit of a refused write; none when a name is not valid UTF-8.</summary>
+    /// <summary>The body's first 200 member names, for the audit of a provider's write; none when a name is not valid UTF-8.</summary>
     private static IReadOnlyList<string> MemberNames(JsonElement body)
     {
         if (body.ValueKind != JsonValueKind.Object)

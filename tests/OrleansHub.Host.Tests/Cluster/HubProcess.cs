@@ -19,13 +19,15 @@ public sealed class HubProcess : IAsyncDisposable
 
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
+    private readonly Action<string>? _everyLine;
 
     private static readonly Lazy<DevelopmentClusterCertificates.Files> SharedCertificates = new(() =>
         DevelopmentClusterCertificates.Create(Path.Combine(Path.GetTempPath(), $"orleanshub-tests-tls-{Guid.NewGuid():N}"), "OrleansHub test cluster"));
 
-    private HubProcess(Process process, int httpPort, int siloPort, int gatewayPort)
+    private HubProcess(Process process, int httpPort, int siloPort, int gatewayPort, Action<string>? everyLine)
     {
         _process = process;
+        _everyLine = everyLine;
         HttpPort = httpPort;
         SiloPort = siloPort;
         GatewayPort = gatewayPort;
@@ -52,7 +54,7 @@ public sealed class HubProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    /// <summary>What the process printed, for failure messages.</summary>
+    /// <summary>What the process printed last (400 lines), for failure messages; every line goes to the <c>everyLine</c> given at start.</summary>
     public string Output => string.Join('\n', _output);
 
     /// <summary>Path of the host assembly built beside the tests.</summary>
@@ -61,11 +63,13 @@ public sealed class HubProcess : IAsyncDisposable
     /// <summary>
     /// Starts a silo of cluster <paramref name="clusterId"/> and waits until it reports ready. The silo runs as the runtime
     /// role (<see cref="DatabaseRoles.Runtime"/>) and migrates as the owner, the login of <paramref name="connectionString"/>.
+    /// Each line it prints (stdout and stderr, none dropped) is passed to <paramref name="everyLine"/> when given.
     /// </summary>
-    public static async Task<HubProcess> StartAsync(string connectionString, string clusterId, IReadOnlyDictionary<string, string>? settings = null)
+    public static async Task<HubProcess> StartAsync(
+        string connectionString, string clusterId, IReadOnlyDictionary<string, string>? settings = null, Action<string>? everyLine = null)
     {
         await DatabaseRoles.EnsureRuntimeRoleAsync(connectionString);
-        var hub = Launch(connectionString, clusterId, settings);
+        var hub = Launch(connectionString, clusterId, settings, everyLine);
         try
         {
             await hub.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
@@ -80,7 +84,8 @@ public sealed class HubProcess : IAsyncDisposable
     }
 
     /// <summary>Starts a silo of cluster <paramref name="clusterId"/> without waiting for it; <paramref name="settings"/> win over the defaults. The runtime role must exist (a silo started by <see cref="StartAsync"/> made it).</summary>
-    public static HubProcess Launch(string connectionString, string clusterId, IReadOnlyDictionary<string, string>? settings = null)
+    public static HubProcess Launch(
+        string connectionString, string clusterId, IReadOnlyDictionary<string, string>? settings = null, Action<string>? everyLine = null)
     {
         var (httpPort, siloPort, gatewayPort) = (FreePort.Next(), FreePort.Next(), FreePort.Next());
         var start = new ProcessStartInfo("dotnet", [HostAssembly])
@@ -120,7 +125,7 @@ public sealed class HubProcess : IAsyncDisposable
             start.Environment[key] = value;
         }
 
-        return new HubProcess(Process.Start(start)!, httpPort, siloPort, gatewayPort);
+        return new HubProcess(Process.Start(start)!, httpPort, siloPort, gatewayPort, everyLine);
     }
 
     /// <summary>Whether the process answers /health/ready with a success right now.</summary>
@@ -229,6 +234,7 @@ public sealed class HubProcess : IAsyncDisposable
             return;
         }
 
+        _everyLine?.Invoke(line);
         _output.Enqueue(line);
         while (_output.Count > 400 && _output.TryDequeue(out _))
         {

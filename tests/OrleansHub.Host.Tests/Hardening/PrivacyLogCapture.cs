@@ -91,7 +91,7 @@ public sealed class PrivacyHubFactory : WebApplicationFactory<Program>
             new[] { "Default", "Microsoft", "Microsoft.AspNetCore", "Orleans", "Polly", "Microsoft.AspNetCore.DataProtection", "Npgsql", "OrleansHub" }
                 .Select(category => KeyValuePair.Create<string, string?>($"Logging:LogLevel:{category}", "Trace"))
                 .Append(KeyValuePair.Create<string, string?>("Hub:Operator:ApiKey", _operatorKey))
-                .Append(KeyValuePair.Create<string, string?>($"Hub:Providers:{AuthorizationParties.ProviderCode}:ApiKey", _providerKey))));
+                .Append(KeyValuePair.Create<string, string?>($"Hub:Providers:Agencies:{AuthorizationParties.ProviderCode}:ApiKey", _providerKey))));
         builder.ConfigureLogging(logging =>
         {
             logging.ClearProviders();

@@ -34,8 +34,11 @@ public sealed class TwoSiloHub : IAsyncLifetime
     /// <summary>The Orleans cluster ID both silos share.</summary>
     public string ClusterId { get; private set; } = "";
 
-    /// <summary>Starts both silos on a new database of <paramref name="postgres"/> once; later calls return at once.</summary>
-    public async Task StartAsync(PostgresServer postgres)
+    /// <summary>
+    /// Starts both silos on a new database of <paramref name="postgres"/> once, with <paramref name="settings"/> added to
+    /// the defaults (the first call's count); later calls return at once.
+    /// </summary>
+    public async Task StartAsync(PostgresServer postgres, IReadOnlyDictionary<string, string>? settings = null)
     {
         await _starting.WaitAsync();
         try
@@ -47,15 +50,15 @@ public sealed class TwoSiloHub : IAsyncLifetime
 
             ConnectionString = await postgres.CreateDatabaseAsync();
             var clusterId = ClusterId = $"lookups-{Guid.NewGuid():N}";
-            var settings = new Dictionary<string, string>
+            var all = new Dictionary<string, string>(settings ?? new Dictionary<string, string>())
             {
                 ["Hub__CitizenTokens__Issuer"] = Issuer,
                 ["Hub__CitizenTokens__Audience"] = Audience,
                 ["Hub__CitizenTokens__PublicKeyPem"] = _issuerKey.ExportSubjectPublicKeyInfoPem(),
             };
             // Started together: the silos apply the migrations under an advisory lock.
-            var a = HubProcess.StartAsync(ConnectionString, clusterId, settings);
-            var b = HubProcess.StartAsync(ConnectionString, clusterId, settings);
+            var a = HubProcess.StartAsync(ConnectionString, clusterId, all);
+            var b = HubProcess.StartAsync(ConnectionString, clusterId, all);
             try
             {
                 _a = await a;

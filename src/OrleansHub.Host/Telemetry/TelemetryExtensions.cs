@@ -16,6 +16,9 @@ public static class TelemetryExtensions
     /// <summary>OTLP endpoint for traces (e.g. http://collector:4317); no endpoint, no trace export.</summary>
     public const string OtlpEndpointSetting = "Hub:Telemetry:OtlpEndpoint";
 
+    /// <summary>The activity sources whose spans are exported: HTTP requests, grain calls, database commands.</summary>
+    public static readonly IReadOnlyList<string> TracedSources = ["Microsoft.AspNetCore", "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application", "Npgsql"];
+
     public static WebApplicationBuilder AddHubTelemetry(this WebApplicationBuilder builder)
     {
         builder.AddHubLogging();
@@ -30,6 +33,7 @@ public static class TelemetryExtensions
 
         if (builder.Configuration[OtlpEndpointSetting] is { Length: > 0 } endpoint)
         {
+            builder.Services.AddHostedService<ExceptionEventRedaction>();
             telemetry.WithTracing(tracing => tracing
                 .AddAspNetCoreInstrumentation(o => o.Filter = http => !IsPlumbing(http.Request.Path))
                 // Orleans' grain-call spans, parented to the HTTP request's span (see AddActivityPropagation on the silo).

@@ -52,7 +52,10 @@ public sealed class RedactingLoggerProviderTests(EmbeddedHubFactory factory) : I
     [InlineData("ticks 638999999999999999", "ticks 638999999999999999")]        // longer numbers are not IDs
     [InlineData("card DN4010123456789", "card DN4010123456789")]                  // a health insurance number
     [InlineData("ids 001090001234,079203000123", "ids [citizen-id],[citizen-id]")]
-    public void Redact_ReplacesExactlyTwelveDigitRuns(string text, string expected) =>
+    [InlineData("source card/CC0123456789, target citizen/001090001234", "source card/[card-number], target citizen/[citizen-id]")]
+    [InlineData("grain card/AB1234567@S127.0.0.1:11111", "grain card/[card-number]@S127.0.0.1:11111")]
+    [InlineData("discard/CC0123456789", "discard/CC0123456789")]                  // not a card grain
+    public void Redact_ReplacesExactlyTwelveDigitRunsAndCardGrainKeys(string text, string expected) =>
         Assert.Equal(expected, CitizenIdRedaction.Redact(text));
 
     [Fact]

@@ -49,6 +49,7 @@ public static class ApiExtensions
         app.UseRequestHeaderLimit(app.Services.GetRequiredService<RequestLimits>());
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseUtf8RequestBodies();
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference("/docs").AllowAnonymous();
         app.MapProblemTypeDocs();

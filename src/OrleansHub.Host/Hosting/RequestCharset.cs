@@ -18,7 +18,7 @@ public static class RequestCharset
 
     public static IApplicationBuilder UseUtf8RequestBodies(this IApplicationBuilder app) => app.Use(async (http, next) =>
     {
-        if (UnacceptedCharset(http) is not { } declared)
+        if (!DeclaresOtherCharset(http))
         {
             await next(http);
             return;
@@ -35,7 +35,7 @@ public static class RequestCharset
             {
                 Type = type.Uri, Title = type.Title, Status = type.Status,
                 Detail = type == ProblemTypes.UnsupportedMediaType
-                    ? $"Request bodies are read as UTF-8 only; the Content-Type declares charset '{Shorten(declared)}'. Send charset=utf-8 or no charset."
+                    ? "Request bodies are read as UTF-8 only, and the Content-Type declares another charset. Send charset=utf-8 or no charset."
                     : type.Description,
             },
         };
@@ -48,40 +48,20 @@ public static class RequestCharset
     });
 
     /// <summary>
-    /// The charset the request's Content-Type declares when the endpoint reads a body and it is not UTF-8; null otherwise
-    /// (no endpoint, no body, no Content-Type, no charset, or UTF-8). A Content-Type that does not parse is left to the
-    /// endpoint, which refuses it as a media type it does not accept.
+    /// Whether the endpoint reads a body and the request's Content-Type declares a charset other than UTF-8 (any of them,
+    /// if several: a second must not smuggle past the first). False without an endpoint, a Content-Type or a charset. A
+    /// Content-Type that does not parse is left to the endpoint, which refuses it as a media type it does not accept.
     /// </summary>
-    internal static string? UnacceptedCharset(HttpContext http)
+    internal static bool DeclaresOtherCharset(HttpContext http)
     {
         var contentType = http.Request.ContentType;
         if (string.IsNullOrEmpty(contentType) || http.GetEndpoint()?.Metadata.GetMetadata<IAcceptsMetadata>() is null
             || !MediaTypeHeaderValue.TryParse(contentType, out var mediaType))
         {
-            return null;
+            return false;
         }
 
-        string? unaccepted = null;
-        foreach (var parameter in mediaType.Parameters)
-        {
-            // Every charset parameter counts: a second one must not smuggle past the first.
-            if (parameter.Name.Equals("charset", StringComparison.OrdinalIgnoreCase))
-            {
-                var value = HeaderUtilities.RemoveQuotes(parameter.Value).ToString();
-                if (!value.Equals(Accepted, StringComparison.OrdinalIgnoreCase))
-                {
-                    unaccepted ??= value;
-                }
-            }
-        }
-
-        return unaccepted;
-    }
-
-    private static string Shorten(string charset)
-    {
-        // Echo only a short, printable rendering of what the caller sent (it is the caller's own text, not personal data).
-        var printable = new string([.. charset.Where(c => c is >= ' ' and <= '~').Take(40)]);
-        return printable.Length == 0 ? "(empty)" : printable;
+        return mediaType.Parameters.Any(p => p.Name.Equals("charset", StringComparison.OrdinalIgnoreCase)
+            && !HeaderUtilities.RemoveQuotes(p.Value).Equals(Accepted, StringComparison.OrdinalIgnoreCase));
     }
 }

@@ -40,7 +40,7 @@ public sealed class ConsentPostgresTests(PostgresServer postgres) : IDisposable
         {
             using var citizen = CitizenClient(hub, citizenId);
             kept = await GrantAsync(citizen, "fullName");
-            revoked = await GrantAsync(citizen, "taxCode");
+            revoked = await GrantAsync(citizen, "dateOfBirth");
             Assert.Equal(HttpStatusCode.OK, (await citizen.DeleteAsync($"/me/consents/{revoked}")).StatusCode);
             await hub.StopGracefullyAsync(TimeSpan.FromSeconds(30));
         }
@@ -83,7 +83,7 @@ public sealed class ConsentPostgresTests(PostgresServer postgres) : IDisposable
         var response = await citizen.PostAsJsonAsync("/me/consents", new
         {
             agencyCode = "VCB",
-            purpose = "account-opening",
+            purpose = "kyc-onboarding",
             purposeText = "Mở tài khoản thanh toán",
             fields = new[] { field },
             validUntil = DateTimeOffset.UtcNow.AddDays(30),

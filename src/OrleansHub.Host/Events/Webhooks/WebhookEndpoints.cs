@@ -321,7 +321,7 @@ public static class WebhookEndpoints
     {
         if (cursor > latest)
         {
-            return HubProblems.Validation("after", $"after is past the end of the feed (the latest cursor is {latest}).");
+            return FeedEndpoints.BeyondEnd(latest);
         }
 
         var page = await feeds.ReadAsync(agencyCode, cursor, 1, cancellationToken);

@@ -11,6 +11,7 @@ public static class ApiExtensions
 {
     public static WebApplicationBuilder AddHubApi(this WebApplicationBuilder builder)
     {
+        builder.UseDefaultUrlsWhenNoneNamed();
         // Read once at start: a bad value stops the start-up.
         var limits = RequestLimits.From(builder.Configuration);
         builder.Services.AddSingleton(limits);

@@ -210,7 +210,6 @@ public sealed class SiloAllowance(TimeSpan refreshInterval)
         var elapsed = Math.Max(0, (now - _knownAt).TotalSeconds);
         var bucket = Math.Min(burst, last.BucketTokens + (long)Math.Floor(rate * elapsed));
         return Math.Min(burst, _held + bucket);
-        }
     }
 
     /// <summary>Units this silo should hold: about <see cref="LeaseAhead"/> of its demand, between 1 and an eighth of the burst.</summary>

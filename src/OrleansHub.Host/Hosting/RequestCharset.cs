@@ -20,6 +20,7 @@ public static class RequestCharset
     {
         if (!DeclaresOtherCharset(http))
         {
+            UnquoteCharset(http.Request);
             await next(http);
             return;
         }
@@ -52,6 +53,21 @@ public static class RequestCharset
     /// if several: a second must not smuggle past the first). False without an endpoint, a Content-Type or a charset. A
     /// Content-Type that does not parse is left to the endpoint, which refuses it as a media type it does not accept.
     /// </summary>
+    /// <summary>
+    /// Rewrites a quoted <c>charset="utf-8"</c> (the same value per RFC 9110) as a token: the framework's JSON reader would
+    /// look up the quotes as part of the name and fail with a 500.
+    /// </summary>
+    private static void UnquoteCharset(HttpRequest request)
+    {
+        if (request.ContentType is { } contentType && contentType.Contains('"', StringComparison.Ordinal)
+            && MediaTypeHeaderValue.TryParse(contentType, out var mediaType) && mediaType.Charset.HasValue
+            && mediaType.Charset.AsSpan().StartsWith("\"", StringComparison.Ordinal))
+        {
+            mediaType.Charset = Accepted;
+            request.ContentType = mediaType.ToString();
+        }
+    }
+
     internal static bool DeclaresOtherCharset(HttpContext http)
     {
         var contentType = http.Request.ContentType;

@@ -38,6 +38,13 @@ public sealed class ConsentPostgresTests(PostgresServer postgres) : IDisposable
         string kept, revoked;
         await using (var hub = await HubProcess.StartAsync(database, clusterId, IssuerSettings()))
         {
+            // No demo agencies on PostgreSQL: a consent must name a registered agency, a purpose and fields of its agreement.
+            var registered = await hub.Client.PutAsJsonAsync("/admin/agencies/VCB", new
+            {
+                name = "Vietcombank", kind = "commercial", status = "active", fields = new[] { "fullName", "dateOfBirth" },
+                purposes = new[] { "kyc-onboarding" }, requiresConsent = true,
+            });
+            Assert.True(registered.IsSuccessStatusCode, await registered.Content.ReadAsStringAsync());
             using var citizen = CitizenClient(hub, citizenId);
             kept = await GrantAsync(citizen, "fullName");
             revoked = await GrantAsync(citizen, "dateOfBirth");

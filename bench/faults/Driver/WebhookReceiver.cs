@@ -88,8 +88,8 @@ public sealed class WebhookReceiver(int port, Timeline timeline) : IDisposable
                 }
 
                 Interlocked.Increment(ref _deliveries);
-                using var page = JsonDocument.Parse(body);
-                foreach (var e in page.RootElement.GetProperty("events").EnumerateArray())
+                using var page = JsonDocument.Parse(body); // CloudEvents batched mode: a JSON array of events
+                foreach (var e in page.RootElement.EnumerateArray())
                 {
                     var data = e.GetProperty("data");
                     Received.Enqueue(new ReceivedEvent("webhook", Guid.Parse(e.GetProperty("id").GetString()!), data.GetProperty("citizenId").GetString()!,
@@ -112,7 +112,9 @@ public sealed class WebhookReceiver(int port, Timeline timeline) : IDisposable
     private static string? Challenge(string body)
     {
         using var message = JsonDocument.Parse(body);
-        return message.RootElement.TryGetProperty("type", out var type) && type.GetString() == "vn.orleanshub.webhook.verification"
+        // A challenge is one CloudEvent (an object) whose `challenge` attribute is to be echoed; a delivery is a batch (an array).
+        return message.RootElement.ValueKind == JsonValueKind.Object
+            && message.RootElement.TryGetProperty("type", out var type) && type.GetString() == "vn.orleanshub.webhook.verification"
             ? message.RootElement.GetProperty("challenge").GetString()
             : null;
     }

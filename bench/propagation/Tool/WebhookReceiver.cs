@@ -96,12 +96,12 @@ internal sealed class WebhookReceiver : IDisposable
             }
 
             Interlocked.Increment(ref _deliveries);
-            using var page = JsonDocument.Parse(body);
+            using var page = JsonDocument.Parse(body); // CloudEvents batched mode: a JSON array of events
             var index = _agencyOf(agency);
             lock (_keys)
             {
                 // One delivery at a time per agency is what the hub sends; the lock keeps the order check honest anyway.
-                foreach (var e in page.RootElement.GetProperty("events").EnumerateArray())
+                foreach (var e in page.RootElement.EnumerateArray())
                 {
                     _received(index, e, now);
                 }
@@ -122,7 +122,9 @@ internal sealed class WebhookReceiver : IDisposable
     private static string? Challenge(byte[] body)
     {
         using var message = JsonDocument.Parse(body);
-        return message.RootElement.TryGetProperty("type", out var type) && type.GetString() == "vn.orleanshub.webhook.verification"
+        // A challenge is one CloudEvent (an object) whose `challenge` attribute is to be echoed; a delivery is a batch (an array).
+        return message.RootElement.ValueKind == JsonValueKind.Object
+            && message.RootElement.TryGetProperty("type", out var type) && type.GetString() == "vn.orleanshub.webhook.verification"
             ? message.RootElement.GetProperty("challenge").GetString()
             : null;
     }

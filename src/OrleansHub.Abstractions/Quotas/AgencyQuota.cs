@@ -71,6 +71,8 @@ public sealed record QuotaLeaseRequest(
 /// <summary>
 /// The grain's answer: the units granted (already counted against the daily and monthly quotas), the quota in force, the
 /// usage after the grant, and, when fewer than wanted were granted, which limit held them back and when to ask again.
+/// <see cref="BucketTokens"/> is what the rate's bucket still held after the grant (0 without a rate): with the units a silo
+/// holds, what it could still admit at once.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("hub.QuotaLease")]
 public sealed record QuotaLease(
@@ -82,7 +84,8 @@ public sealed record QuotaLease(
     [property: Id(5)] QuotaLimit HeldBackBy,
     [property: Id(6)] TimeSpan RetryAfter,
     [property: Id(7)] DateTimeOffset DayEndsAt,
-    [property: Id(8)] DateTimeOffset MonthEndsAt);
+    [property: Id(8)] DateTimeOffset MonthEndsAt,
+    [property: Id(9)] long BucketTokens = 0);
 
 /// <summary>An agency's counted usage: units leased to silos and not handed back, in the current day and month (Vietnam time).</summary>
 [GenerateSerializer, Immutable, Alias("hub.QuotaUsage")]

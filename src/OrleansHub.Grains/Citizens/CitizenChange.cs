@@ -98,7 +98,9 @@ public static class CitizenChange
         var kind = !state.Exists ? ChangeKind.Created : ChangeKind.Updated;
         if (sets.ContainsKey(F.DateOfDeath) && state.Text(F.DateOfDeath) is null)
         {
-            kind = ChangeKind.DeathRecorded;
+            // A record created with a date of death (an import of the registry's past) stays a creation, which raises no
+            // event (see CitizenEventClassifier); the death's effects on the card and the e-ID hold all the same.
+            kind = state.Exists ? ChangeKind.DeathRecorded : ChangeKind.Created;
             // Death invalidates the card and locks the e-ID account (Decree 69/2024) in the same version.
             if (state.Text(F.CardStatus) is "valid" or "lost")
             {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using OrleansHub.Abstractions.Agencies;
 using OrleansHub.Abstractions.Citizens;
 using OrleansHub.Abstractions.Consents;
 using OrleansHub.Grains.Citizens;
@@ -43,6 +44,36 @@ public static partial class ConsentRules
         if (grant.RetentionDays is < 0 or > MaxRetentionDays)
         {
             errors.Add(new("retentionDays", $"Must be between 0 and {MaxRetentionDays.ToString("N0", CultureInfo.InvariantCulture)} days."));
+        }
+
+        return errors;
+    }
+
+    /// <summary>
+    /// What of a well-formed <paramref name="grant"/> the agency's data-sharing agreement does not cover: the agency itself
+    /// when none is registered under the code, the purpose when the agreement does not name it, each field it does not
+    /// list. Such a consent could never be used (an agency sees agreement ∩ consent), so it is refused rather than kept.
+    /// Messages name the agreement's own codes, never what the citizen sent.
+    /// </summary>
+    public static IReadOnlyList<FieldError> OutsideAgreement(ConsentGrant grant, AgencyPolicy? agency)
+    {
+        if (agency is null)
+        {
+            return [new("agencyCode", "No agency is registered under this code.")];
+        }
+
+        var errors = new List<FieldError>();
+        if (!agency.AllowsPurpose(grant.Purpose))
+        {
+            errors.Add(new("purpose", $"The agency's agreement names the purposes {string.Join(", ", agency.Definition.Purposes)}."));
+        }
+
+        for (var i = 0; i < grant.Fields.Count; i++)
+        {
+            if (grant.Fields[i] is { } field && !agency.AllowsField(field))
+            {
+                errors.Add(new($"fields[{i}]", "Not a field of the agency's agreement."));
+            }
         }
 
         return errors;

@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using OrleansHub.Abstractions.Citizens;
 using OrleansHub.Abstractions.Events;
+using OrleansHub.Grains.Citizens;
 using F = OrleansHub.Abstractions.Citizens.CitizenFieldNames;
 using T = OrleansHub.Abstractions.Events.CitizenEventTypes;
 
@@ -11,8 +12,10 @@ namespace OrleansHub.Grains.Events;
 /// pension fund following deaths is not sent every address change. Fields of no specific kind go in one
 /// <see cref="CitizenEventTypes.RecordChanged"/> event.
 /// <para>
-/// A record's creation produces no event: nobody can have subscribed to a citizen before the record exists, and a bulk
-/// load of the population is not news to anyone.
+/// A record's creation produces no event, whatever the new record holds (a date of death or a card included): nobody can
+/// have subscribed to a citizen before the record exists, and a bulk load of the population, its dead included, is not
+/// news to anyone. Every later accepted change does (<see cref="CitizenChange"/> plans a creation as
+/// <see cref="ChangeKind.Created"/> even when it records a death).
 /// </para>
 /// </summary>
 public static class CitizenEventClassifier

@@ -86,7 +86,7 @@ public sealed class AgencyQuotaGrain(
         }
 
         return new QuotaLease(granted, Settings(), Budget.Day, Budget.DailyUsed, Budget.MonthlyUsed, heldBackBy, retryAfter,
-            QuotaPeriods.EndOfDay(Budget.Day), QuotaPeriods.EndOfMonth(Budget.Day));
+            QuotaPeriods.EndOfDay(Budget.Day), QuotaPeriods.EndOfMonth(Budget.Day), (long)Math.Floor(Budget.TokensAt(now)));
     }
 
     public Task<QuotaUsage> GetUsageAsync()

@@ -19,9 +19,13 @@ public readonly record struct Admission(AdmissionOutcome Outcome, QuotaLimit Lim
     public static readonly Admission NeedsLease = new(AdmissionOutcome.NeedsLease, QuotaLimit.None, TimeSpan.Zero);
 }
 
-/// <summary>Where an agency stands, as this silo sees it, for the rate-limit response headers. Null quota: unlimited.</summary>
+/// <summary>
+/// Where an agency stands, as this silo sees it, for the rate-limit response headers. Null quota: unlimited.
+/// <see cref="RateRemaining"/> is what this silo can grant now within the rate: the units it holds plus what the agency's
+/// bucket held at its last lease, refilled at the rate since, at most the burst (null without a rate).
+/// </summary>
 public sealed record AllowanceView(AgencyQuota? Quota, long HeldBySilo, long? DailyRemaining, long? MonthlyRemaining,
-    DateTimeOffset DayEndsAt, DateTimeOffset MonthEndsAt, DateTimeOffset? RateRetryAt);
+    DateTimeOffset DayEndsAt, DateTimeOffset MonthEndsAt, DateTimeOffset? RateRetryAt, long? RateRemaining = null);
 
 /// <summary>
 /// One agency's budget slice on one silo: units leased from the agency's quota grain, spent by requests without a grain call.
@@ -181,8 +185,31 @@ public sealed class SiloAllowance(TimeSpan refreshInterval)
             long? daily = quota.DailyRequests is { } d ? Math.Max(0, d - last.DailyUsed + _held) : null;
             long? monthly = quota.MonthlyRequests is { } m ? Math.Max(0, m - last.MonthlyUsed + _held) : null;
             DateTimeOffset? rateRetry = _blockedBy == QuotaLimit.Rate && now < _blockedUntil ? _clientRetryAt : null;
-            return new AllowanceView(quota, _held, daily, monthly, last.DayEndsAt, last.MonthEndsAt, rateRetry);
+            return new AllowanceView(quota, _held, daily, monthly, last.DayEndsAt, last.MonthEndsAt, rateRetry, RateRemaining(quota, last, now));
         }
+    }
+
+    /// <summary>
+    /// What this silo can grant now within the rate: the units it holds, which it admits without asking, plus what the
+    /// agency's bucket held when the grain last answered it (at most about a refresh interval ago), refilled at the rate
+    /// since and at most the burst, which it can lease. Not a promise: other silos spend the same bucket meanwhile. While
+    /// the grain holds the rate back, only what this silo holds. The day and month are reported as items of their own.
+    /// </summary>
+    private long? RateRemaining(AgencyQuota quota, QuotaLease last, DateTimeOffset now)
+    {
+        if (quota is not { RatePerSecond: { } rate, Burst: { } burst })
+        {
+            return null;
+        }
+
+        if (now < _blockedUntil && _blockedBy == QuotaLimit.Rate)
+        {
+            return _held;
+        }
+
+        var elapsed = Math.Max(0, (now - _knownAt).TotalSeconds);
+        var bucket = Math.Min(burst, last.BucketTokens + (long)Math.Floor(rate * elapsed));
+        return Math.Min(burst, _held + bucket);
     }
 
     /// <summary>Units this silo should hold: about <see cref="LeaseAhead"/> of its demand, between 1 and an eighth of the burst.</summary>

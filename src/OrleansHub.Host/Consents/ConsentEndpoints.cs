@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using OrleansHub.Abstractions.Consents;
 using OrleansHub.Grains;
+using OrleansHub.Grains.Agencies;
+using OrleansHub.Grains.Consents;
 using OrleansHub.Host.Hosting;
 using OrleansHub.Host.Problems;
 using OrleansHub.Host.Security;
@@ -28,8 +30,10 @@ public static class ConsentEndpoints
             .WithName("GrantConsent")
             .WithSummary("Consents to an agency seeing some fields for one purpose")
             .WithDescription("A consent is immutable: to change one, grant a new one and revoke the old. Every broken rule is listed. "
-                + "An agency sees, for a purpose, the union of the fields of the consents in force for that purpose.")
-            .ProducesProblems(400, 401, 413, 415, 503);
+                + "An agency sees, for a purpose, the union of the fields of the consents in force for that purpose. A consent to an agency that is "
+                + "not registered, for a purpose its agreement does not name or to fields it does not list could never be used: "
+                + "`422 consent-outside-agreement`, naming each in `errors`.")
+            .ProducesProblems(400, 401, 413, 415, 422, 503);
 
         group.MapGet("/{consentId}", GetConsent)
             .WithName("GetMyConsent")
@@ -52,9 +56,22 @@ public static class ConsentEndpoints
     }
 
     private static async Task<Results<Created<ConsentResponse>, ProblemHttpResult>> GrantConsent(
-        GrantConsentRequest body, HttpContext http, IGrainFactory grains, [FromKeyedServices(HubClock.Key)] TimeProvider time)
+        GrantConsentRequest body, HttpContext http, IGrainFactory grains, AgencyDirectory agencies, [FromKeyedServices(HubClock.Key)] TimeProvider time)
     {
-        var grant = new ConsentGrant(body.AgencyCode, body.Purpose, body.PurposeText, body.Fields, body.ValidFrom ?? time.GetUtcNow(), body.ValidUntil, body.RetentionDays);
+        var now = time.GetUtcNow();
+        var grant = new ConsentGrant(body.AgencyCode, body.Purpose, body.PurposeText, body.Fields, body.ValidFrom ?? now, body.ValidUntil, body.RetentionDays);
+        if (ConsentRules.Validate(grant, now) is { Count: > 0 } invalid)
+        {
+            return HubProblems.Validation(invalid);
+        }
+
+        // A consent the agency could never use (agreement ∩ consent is what it sees) is refused, not kept.
+        if (ConsentRules.OutsideAgreement(grant, await agencies.FindAsync(grant.AgencyCode, http.RequestAborted)) is { Count: > 0 } outside)
+        {
+            return HubProblems.Of(ProblemTypes.ConsentOutsideAgreement, $"{outside.Count} part(s) of the consent are outside the agency's agreement.",
+                HubProblems.ErrorList(outside));
+        }
+
         var result = await grains.GetGrain<IConsentGrain>(http.CitizenId()).GrantAsync(grant);
         return result.Consent is { } consent
             ? TypedResults.Created($"/me/consents/{consent.Id}", ConsentResponse.From(consent))

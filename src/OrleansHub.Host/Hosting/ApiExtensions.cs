@@ -11,6 +11,7 @@ public static class ApiExtensions
 {
     public static WebApplicationBuilder AddHubApi(this WebApplicationBuilder builder)
     {
+        builder.UseDefaultUrlsWhenNoneNamed();
         // Read once at start: a bad value stops the start-up.
         var limits = RequestLimits.From(builder.Configuration);
         builder.Services.AddSingleton(limits);
@@ -49,6 +50,7 @@ public static class ApiExtensions
         app.UseRequestHeaderLimit(app.Services.GetRequiredService<RequestLimits>());
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseUtf8RequestBodies();
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference("/docs").AllowAnonymous();
         app.MapProblemTypeDocs();

@@ -94,6 +94,17 @@ public static class ProblemTypes
         "The agency follows as many citizens as it may",
         "Each agency may follow a limited number of citizens (`Hub:Feeds:MaxCitizenSubscriptionsPerAgency`). Stop following some before following more. Nothing was changed.");
 
+    public static readonly ProblemType ConsentOutsideAgreement = new("consent-outside-agreement", StatusCodes.Status422UnprocessableEntity,
+        "The consent goes beyond the agency's agreement",
+        "An agency only ever sees what its data-sharing agreement and the citizen's consent both cover, so a consent to an agency that is not "
+        + "registered, for a purpose its agreement does not name, or to fields it does not list could never be used. `errors` names each "
+        + "(the agency's agreement is public: `GET /v1/agency` for the agency, the agency list for the operator). Nothing was recorded.");
+
+    public static readonly ProblemType CursorBeyondEnd = new("cursor-beyond-end", StatusCodes.Status400BadRequest, "The cursor is past the end of the feed",
+        "The feed never gave this cursor: it is beyond the newest position the feed has committed (`latestCursor`), so reading from it "
+        + "would silently skip every event still to come. Resume from a cursor the feed gave (`next`, an event's `id`), from `latestCursor` "
+        + "for only new events, or from `0`.");
+
     public static readonly ProblemType CursorExpired = new("cursor-expired", StatusCodes.Status410Gone, "The cursor is older than the feed keeps",
         "Events older than the feed's retention were deleted. Resume from `oldestCursor` (and reconcile anything you may have missed with lookups).");
     // Fees.
@@ -122,7 +133,7 @@ public static class ProblemTypes
     [
         MalformedRequest, ValidationFailed, Unauthenticated, Forbidden, FieldNotOwned, NotFound, MethodNotAllowed, Conflict, VersionMismatch,
         PayloadTooLarge, UnsupportedMediaType, Unavailable, AgencySuspended, FieldNotInAgreement, PurposeNotInAgreement, ConsentRequired,
-        ConsentExpired, CitizenUnknown, BatchTooLarge, RateLimited, AuditUnavailable, PopulationSubscriptionNotAllowed, TooManyWaitingReads, SubscriptionLimitReached, CursorExpired, FeeScheduleConflict,
+        ConsentExpired, CitizenUnknown, BatchTooLarge, RateLimited, AuditUnavailable, PopulationSubscriptionNotAllowed, TooManyWaitingReads, SubscriptionLimitReached, CursorExpired, CursorBeyondEnd, ConsentOutsideAgreement, FeeScheduleConflict,
         FeeScheduleInEffect, CreditCapReached, IdempotencyKeyReused, IdempotencyRequestInFlight, Internal,
         RequestHeadersTooLarge, WebhookVerificationFailed, WebhookDisabled,
     ];

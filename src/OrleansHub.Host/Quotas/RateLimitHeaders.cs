@@ -40,8 +40,9 @@ public static class RateLimitHeaders
         var length = 0;
         if (quota is { RatePerSecond: not null, Burst: not null })
         {
-            // The rate's remaining units are those this silo holds for the agency now: a lower bound of what the cluster would admit.
-            Item(current, ref length, "rate", view.HeldBySilo, view.RateRetryAt is { } retry ? retry - now : TimeSpan.Zero);
+            // What this silo can grant now within the rate: the units it holds plus the agency's bucket as of its last lease
+            // (refilled since, at most the burst). Reporting only the units held said r=0 to an agency far below its rate.
+            Item(current, ref length, "rate", view.RateRemaining ?? view.HeldBySilo, view.RateRetryAt is { } retry ? retry - now : TimeSpan.Zero);
         }
 
         if (quota.DailyRequests is not null)

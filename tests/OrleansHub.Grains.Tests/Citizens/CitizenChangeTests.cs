@@ -101,4 +101,15 @@ public sealed class CitizenChangeTests
         Assert.Equal("locked", plan.Sets[F.EIdStatus].Value.Text);
         Assert.Equal(FieldOwnership.Hub, plan.Sets[F.CardStatus].Source);
     }
+
+    [Fact]
+    public void Plan_CreatingARecordWithADateOfDeath_IsACreation_WithTheDeathsEffects()
+    {
+        var (plan, _, _) = CitizenChange.Plan(Id, new CitizenState(), Write(FieldOwnership.Registry,
+            (F.FullName, "Lê Văn Tám"), (F.DateOfBirth, "1990-03-04"), (F.Sex, "male"), (F.DateOfDeath, "2020-01-02")), Ownership, Today);
+
+        Assert.Equal(ChangeKind.Created, plan!.Kind); // so it raises no event, like every creation
+        Assert.Empty(OrleansHub.Grains.Events.CitizenEventClassifier.Classify(plan.Kind, plan.ChangedFields));
+        Assert.Equal("locked", plan.Sets[F.EIdStatus].Value.Text);
+    }
 }

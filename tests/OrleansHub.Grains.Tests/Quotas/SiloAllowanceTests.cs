@@ -175,6 +175,53 @@ public sealed class SiloAllowanceTests
     {
         var (granted, heldBy, retryAfter) = budget.Lease(request, now);
         silo.Apply(new QuotaLease(granted, new QuotaSettings(new AgencyQuota(300, 300, null, null), 1, Start), Today, budget.DailyUsed, budget.MonthlyUsed,
-            heldBy, retryAfter, QuotaPeriods.EndOfDay(Today), QuotaPeriods.EndOfMonth(Today)), now);
+            heldBy, retryAfter, QuotaPeriods.EndOfDay(Today), QuotaPeriods.EndOfMonth(Today), (long)Math.Floor(budget.TokensAt(now))), now);
+    }
+
+    [Fact]
+    public void View_AgencyPacedFarBelowItsRate_ReportsTheBucketNotJustTheUnitsHeld()
+    {
+        // 20/s with a burst of 100, one request every 500 ms (2/s): the silo holds a unit or two, the bucket stays nearly full.
+        var quota = new AgencyQuota(20, 100, null, null);
+        var budget = new QuotaBudget(quota, Today, 0, 0, Start);
+        var silo = new SiloAllowance(Refresh);
+        var reported = new List<long>();
+        for (var i = 0; i < 20; i++)
+        {
+            var now = Start + TimeSpan.FromMilliseconds(500 * i);
+            var admission = silo.TryAdmit(1, now);
+            if (admission.Outcome == AdmissionOutcome.NeedsLease)
+            {
+                Apply(silo, budget, silo.LeaseFor(1, now), now, quota);
+                admission = silo.TryAdmit(1, now, countDemand: false);
+            }
+
+            Assert.Equal(AdmissionOutcome.Admitted, admission.Outcome);
+            if (silo.BackgroundLease(now) is { } topUp)
+            {
+                Apply(silo, budget, topUp, now, quota);
+            }
+
+            reported.Add(silo.View(now)!.RateRemaining!.Value);
+            Assert.True(silo.Held <= 2, $"the silo holds {silo.Held}: the old r would have been at most that");
+        }
+
+        Assert.All(reported, r => Assert.InRange(r, 90, 100));
+    }
+
+    [Fact]
+    public void View_WhileTheGrainHoldsBackByRate_ReportsOnlyWhatTheSiloHolds()
+    {
+        var allowance = new SiloAllowance(Refresh);
+        allowance.Apply(Lease(new AgencyQuota(100, 200, null, null), granted: 0, QuotaLimit.Rate, TimeSpan.FromMilliseconds(300)), Start);
+
+        Assert.Equal(0, allowance.View(Start)!.RateRemaining);
+    }
+
+    private static void Apply(SiloAllowance silo, QuotaBudget budget, QuotaLeaseRequest request, DateTimeOffset now, AgencyQuota quota)
+    {
+        var (granted, heldBy, retryAfter) = budget.Lease(request, now);
+        silo.Apply(new QuotaLease(granted, new QuotaSettings(quota, 1, Start), Today, budget.DailyUsed, budget.MonthlyUsed,
+            heldBy, retryAfter, QuotaPeriods.EndOfDay(Today), QuotaPeriods.EndOfMonth(Today), (long)Math.Floor(budget.TokensAt(now))), now);
     }
 }

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using OrleansHub.Host.Tests.Embedded;
 using OrleansHub.Host.Tests.Infrastructure;
+using OrleansHub.Host.Tests.Lookups;
 
 namespace OrleansHub.Host.Tests.Consents;
 
@@ -13,7 +14,7 @@ public sealed class ConsentApiTests(EmbeddedHubFactory factory) : IClassFixture<
     private static object NewGrant(string agencyCode = "VCB", string[]? fields = null) => new
     {
         agencyCode,
-        purpose = "account-opening",
+        purpose = "kyc-onboarding",
         purposeText = "Mở tài khoản thanh toán tại Vietcombank",
         fields = fields ?? ["fullName", "dateOfBirth"],
         validUntil = DateTimeOffset.UtcNow.AddDays(90),
@@ -63,7 +64,7 @@ public sealed class ConsentApiTests(EmbeddedHubFactory factory) : IClassFixture<
     {
         var citizen = await CitizenTokens.ClientAsync(factory, TestIds.NewCitizen());
         var first = await GrantAsync(citizen, NewGrant());
-        var second = await GrantAsync(citizen, NewGrant(fields: ["taxCode"]));
+        var second = await GrantAsync(citizen, NewGrant(fields: ["permanentResidence"]));
 
         var listed = (await (await citizen.GetAsync("/me/consents")).ReadJsonAsync()).GetProperty("consents").EnumerateArray().Select(c => c.GetProperty("id").GetString());
 
@@ -87,7 +88,7 @@ public sealed class ConsentApiTests(EmbeddedHubFactory factory) : IClassFixture<
         var citizen = await CitizenTokens.ClientAsync(factory, TestIds.NewCitizen());
         var from = DateTimeOffset.UtcNow.AddDays(7);
 
-        var consent = await GrantAsync(citizen, new { agencyCode = "VCB", purpose = "loan", purposeText = "Vay tiêu dùng", fields = new[] { "fullName" }, validFrom = from, validUntil = from.AddDays(30), retentionDays = 0 });
+        var consent = await GrantAsync(citizen, new { agencyCode = "VCB", purpose = "kyc-refresh", purposeText = "Cập nhật thông tin khách hàng", fields = new[] { "fullName" }, validFrom = from, validUntil = from.AddDays(30), retentionDays = 0 });
 
         Assert.Equal("pending", consent.GetProperty("status").GetString());
     }
@@ -108,6 +109,40 @@ public sealed class ConsentApiTests(EmbeddedHubFactory factory) : IClassFixture<
         var text = problem.GetRawText();
         Assert.DoesNotContain("script", text, StringComparison.Ordinal);
         Assert.DoesNotContain("secretField", text, StringComparison.Ordinal);
+        Assert.Empty((await (await citizen.GetAsync("/me/consents")).ReadJsonAsync()).GetProperty("consents").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Grant_PurposeTheAgreementDoesNotName_Is422ConsentOutsideAgreement_AndNothingIsKept()
+    {
+        var citizen = await CitizenTokens.ClientAsync(factory, TestIds.NewCitizen());
+        var grant = new
+        {
+            agencyCode = "VCB", purpose = "account-opening", purposeText = "Mở tài khoản thanh toán tại Vietcombank",
+            fields = new[] { "fullName", "dateOfBirth" }, validUntil = DateTimeOffset.UtcNow.AddDays(90), retentionDays = 365,
+        };
+
+        var response = await citizen.PostAsJsonAsync("/me/consents", grant);
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.UnprocessableEntity, "consent-outside-agreement");
+        var error = Assert.Single(problem.GetProperty("errors").EnumerateArray());
+        Assert.Equal("purpose", error.GetProperty("field").GetString());
+        Assert.Contains("kyc-onboarding", error.GetProperty("message").GetString(), StringComparison.Ordinal); // what the agreement names
+        Assert.Empty((await (await citizen.GetAsync("/me/consents")).ReadJsonAsync()).GetProperty("consents").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Grant_FieldsOutsideTheAgreementOrAnUnknownAgency_Is422NamingEach()
+    {
+        var citizen = await CitizenTokens.ClientAsync(factory, TestIds.NewCitizen());
+
+        var fields = await citizen.PostAsJsonAsync("/me/consents", NewGrant(fields: ["fullName", "taxCode", "bloodType"]));
+        var unknown = await citizen.PostAsJsonAsync("/me/consents", NewGrant(agencyCode: "NOSUCHBANK"));
+
+        var problem = await fields.AssertProblemAsync(HttpStatusCode.UnprocessableEntity, "consent-outside-agreement");
+        Assert.Equal(["fields[1]", "fields[2]"], problem.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("field").GetString()));
+        var none = await unknown.AssertProblemAsync(HttpStatusCode.UnprocessableEntity, "consent-outside-agreement");
+        Assert.Equal("agencyCode", Assert.Single(none.GetProperty("errors").EnumerateArray()).GetProperty("field").GetString());
         Assert.Empty((await (await citizen.GetAsync("/me/consents")).ReadJsonAsync()).GetProperty("consents").EnumerateArray());
     }
 

@@ -38,9 +38,16 @@ public sealed class ConsentPostgresTests(PostgresServer postgres) : IDisposable
         string kept, revoked;
         await using (var hub = await HubProcess.StartAsync(database, clusterId, IssuerSettings()))
         {
+            // No demo agencies on PostgreSQL: a consent must name a registered agency, a purpose and fields of its agreement.
+            var registered = await hub.Client.PutAsJsonAsync("/admin/agencies/VCB", new
+            {
+                name = "Vietcombank", kind = "commercial", status = "active", fields = new[] { "fullName", "dateOfBirth" },
+                purposes = new[] { "kyc-onboarding" }, requiresConsent = true,
+            });
+            Assert.True(registered.IsSuccessStatusCode, await registered.Content.ReadAsStringAsync());
             using var citizen = CitizenClient(hub, citizenId);
             kept = await GrantAsync(citizen, "fullName");
-            revoked = await GrantAsync(citizen, "taxCode");
+            revoked = await GrantAsync(citizen, "dateOfBirth");
             Assert.Equal(HttpStatusCode.OK, (await citizen.DeleteAsync($"/me/consents/{revoked}")).StatusCode);
             await hub.StopGracefullyAsync(TimeSpan.FromSeconds(30));
         }
@@ -83,7 +90,7 @@ public sealed class ConsentPostgresTests(PostgresServer postgres) : IDisposable
         var response = await citizen.PostAsJsonAsync("/me/consents", new
         {
             agencyCode = "VCB",
-            purpose = "account-opening",
+            purpose = "kyc-onboarding",
             purposeText = "Mở tài khoản thanh toán",
             fields = new[] { field },
             validUntil = DateTimeOffset.UtcNow.AddDays(30),

@@ -265,6 +265,37 @@ public sealed class FeedApiTests(EmbeddedHubFactory factory) : IClassFixture<Emb
     }
 
     [Theory]
+    [InlineData("/v1/feed?after=999999999")]
+    [InlineData("/v1/feed?after=999999999&wait=5")]
+    [InlineData("/v1/feed/stream?after=999999999")]
+    public async Task Feed_CursorPastTheEnd_Is400CursorBeyondEnd_NamingTheLatestCursor(string path)
+    {
+        var tax = factory.Agency("GDT");
+
+        var problem = await (await tax.GetAsync(path)).AssertProblemAsync(HttpStatusCode.BadRequest, "cursor-beyond-end");
+
+        // The latest cursor it names is a place to resume from: reading after it is an empty page, not a refusal.
+        var latest = problem.GetProperty("latestCursor").GetString()!;
+        Assert.True(long.Parse(latest, System.Globalization.CultureInfo.InvariantCulture) < 999999999);
+        var page = await tax.GetAsync($"/v1/feed?after={latest}");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal(latest, (await page.ReadJsonAsync()).GetProperty("next").GetString());
+    }
+
+    [Fact]
+    public async Task Feed_CursorAtTheEnd_WaitsAndWakesForTheNextEvent()
+    {
+        var tax = factory.Agency("GDT");
+        var citizen = await factory.NewCitizenAsync();
+        Assert.Equal(HttpStatusCode.Created, (await tax.PutAsJsonAsync($"/v1/subscriptions/citizens/{citizen}", new { purpose = "tax-registration" })).StatusCode);
+        var end = await EndOfFeedAsync(tax);
+
+        Assert.Equal(HttpStatusCode.OK, (await _operator.PatchCitizenAsync(citizen, new { permanentResidence = "Số 8 Lý Thường Kiệt, Hà Nội" })).StatusCode);
+
+        Assert.NotEmpty(await EventsAboutAsync(tax, citizen, end)); // the end is a cursor the feed gave: never "beyond" it
+    }
+
+    [Theory]
     [InlineData("12345", "{\"purpose\":\"tax-registration\"}", "citizenId")]
     [InlineData("001090001234", "{\"purpose\":\"Tax Registration\"}", "purpose")]
     [InlineData("001090001234", "{\"purpose\":\"tax-registration\",\"eventTypes\":[\"citizen.moved\"]}", "eventTypes")]

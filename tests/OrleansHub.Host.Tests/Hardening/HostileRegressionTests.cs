@@ -59,4 +59,57 @@ public sealed class HostileRegressionTests(EmbeddedHubFactory factory) : IClassF
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
+
+    [Theory]
+    [InlineData("application/json; charset=utf-7")]
+    [InlineData("application/json; charset=utf-16")]
+    [InlineData("application/json; charset=no-such-charset")]
+    [InlineData("application/json; charset=\"UTF-7\"")]
+    [InlineData("application/json; charset=utf-8; charset=utf-7")]
+    public async Task JsonBody_CharsetOtherThanUtf8_Is415AndAuditedForTheAgency(string contentType)
+    {
+        var agency = factory.Agency("GDT");
+        var body = """{"citizenId":"001090001234","fields":["fullName"],"purpose":"tax-registration"}"""u8.ToArray();
+
+        var content = new ByteArrayContent(body);
+        content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        var response = await agency.PostAsync("/v1/lookups", content);
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.UnsupportedMediaType, "unsupported-media-type");
+        Assert.Contains("UTF-8", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.True(problem.TryGetProperty("auditId", out _), "an agency's refusal is audited before the answer");
+    }
+
+    [Theory]
+    [InlineData("application/json; charset=utf-7")]
+    [InlineData("application/merge-patch+json; charset=latin1")]
+    public async Task PatchCitizen_CharsetOtherThanUtf8_Is415AndChangesNothing(string contentType)
+    {
+        var id = TestIds.NewCitizen();
+        Assert.Equal(HttpStatusCode.Created, (await _operator.PutCitizenAsync(id, "Võ Thị Sáu", TestIds.DateOfBirth, TestIds.Sex)).StatusCode);
+        var before = await (await _operator.GetAsync($"/admin/citizens/{id}")).Content.ReadAsStringAsync();
+
+        var content = new ByteArrayContent("""{"hometown":"Huế"}"""u8.ToArray());
+        content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        var response = await _operator.PatchAsync($"/admin/citizens/{id}", content);
+
+        await response.AssertProblemAsync(HttpStatusCode.UnsupportedMediaType, "unsupported-media-type");
+        Assert.Equal(before, await (await _operator.GetAsync($"/admin/citizens/{id}")).Content.ReadAsStringAsync());
+    }
+
+    [Theory]
+    [InlineData("application/json; charset=utf-8")]
+    [InlineData("application/json; charset=\"UTF-8\"")]
+    [InlineData("application/json")]
+    public async Task JsonBody_Utf8OrNoCharset_IsStillAnswered(string contentType)
+    {
+        var agency = factory.Agency("GDT");
+        var body = """{"citizenId":"001090001234","fields":["fullName"],"purpose":"tax-registration"}"""u8.ToArray();
+
+        var content = new ByteArrayContent(body);
+        content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        var response = await agency.PostAsync("/v1/lookups", content);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
 }

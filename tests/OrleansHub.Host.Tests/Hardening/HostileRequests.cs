@@ -248,6 +248,18 @@ public sealed class HostileRequests(Random random, int scale)
         }
 
         yield return Request(op, "content-type", "no Content-Type", Path(op), body, contentType: "");
+
+        // The right media type with parameters the hub must refuse: a charset other than UTF-8, unknown, empty, quoted,
+        // repeated, in capitals (a 500 once: the JSON reader threw on a charset it could not decode).
+        var mediaType = op.BodyMediaType!;
+        foreach (var parameters in new[]
+                 {
+                     "; charset=utf-7", "; charset=utf-16", "; charset=iso-8859-1", "; charset=x-no-such-charset", "; charset=\"utf-7\"",
+                     "; CHARSET=UTF-7", "; charset=", "; charset=utf-8; charset=utf-32", ";charset=utf-7;q=1",
+                 })
+        {
+            yield return Request(op, "content-type", mediaType + parameters, Path(op), body, mediaType + parameters);
+        }
     }
 
     private IEnumerable<HostileRequest> BodyMutations(HostileOperation op)

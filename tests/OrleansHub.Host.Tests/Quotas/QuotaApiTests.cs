@@ -23,6 +23,29 @@ public sealed class QuotaApiTests(EmbeddedHubFactory factory) : IClassFixture<Em
     }
 
     [Fact]
+    public async Task RateLimit_AgencyPacedFarBelowItsRate_ReportsRemainingCapacityNotZero()
+    {
+        var (_, agency) = await NewAgencyAsync(new { ratePerSecond = 50, burst = 500 });
+
+        // Paced well below the rate (at most 10/s against 50/s): the bucket stays nearly full whatever the machine's load.
+        var remaining = new List<long>();
+        for (var i = 0; i < 12; i++)
+        {
+            var answer = await agency.GetAsync("/v1/agency");
+            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+            var field = answer.Headers.GetValues("RateLimit").Single();
+            var rate = System.Text.RegularExpressions.Regex.Match(field, "\"rate\";r=(\\d+);t=(\\d+)");
+            Assert.True(rate.Success, field);
+            remaining.Add(long.Parse(rate.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal("0", rate.Groups[2].Value);
+            await Task.Delay(100);
+        }
+
+        // At most 12 units spent of a burst of 500: this silo can grant hundreds more (it said r=0 or 1 before).
+        Assert.All(remaining, r => Assert.InRange(r, 250, 500));
+    }
+
+    [Fact]
     public async Task Quota_ConcurrentRequestsOverTheDailyQuota_AdmitExactlyTheQuota()
     {
         var (_, agency) = await NewAgencyAsync(new { dailyRequests = 37 });

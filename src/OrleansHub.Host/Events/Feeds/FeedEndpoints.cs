@@ -105,6 +105,8 @@ public static class FeedEndpoints
             .WithSummary("Reads the agency's feed of events after a cursor")
             .WithDescription($"CloudEvents 1.0, oldest first, up to `limit` ({DefaultPage} by default, at most {MaxPage}) after `after` (`0`: from the start). "
                 + $"With `wait` (seconds, at most {MaxWaitSeconds}) an empty read waits for the next event (long-poll). Pass `next` as `after`. "
+                + "A cursor past the feed's end (beyond the newest position committed, which every cursor the feed gave is at or below) is "
+                + "`400 cursor-beyond-end` with `latestCursor`, so a corrupted cursor cannot silently skip events. "
                 + "Each event lists only the changed fields the agreement and, where needed, the citizen's consent cover now. A cursor older than the "
                 + "feed's retention is `410 cursor-expired` with the oldest cursor kept. An agency may hold a limited number of long-polls "
                 + "and streams open on one silo (`Hub:Feeds:MaxWaitingReadsPerAgency`, 20); beyond it, `429 too-many-waiting-reads`.")
@@ -322,6 +324,11 @@ public static class FeedEndpoints
                 return Expired(page.OldestAvailable!.Value);
             }
 
+            if (page.Items.Count == 0 && await BeyondEndAsync(feeds, cursor, cancellationToken) is { } beyond)
+            {
+                return beyond;
+            }
+
             var remaining = deadline - time.GetUtcNow();
             if (page.Items.Count > 0 || remaining <= TimeSpan.Zero)
             {
@@ -373,6 +380,11 @@ public static class FeedEndpoints
         if (first.Expired)
         {
             return Expired(first.OldestAvailable!.Value);
+        }
+
+        if (first.Items.Count == 0 && await BeyondEndAsync(feeds, cursor, aborted) is { } beyond)
+        {
+            return beyond;
         }
 
         http.Response.ContentType = "text/event-stream";
@@ -510,6 +522,29 @@ public static class FeedEndpoints
         http.Response.Headers.RetryAfter = "1";
         return HubProblems.Of(ProblemTypes.TooManyWaitingReads, extensions: new Dictionary<string, object?> { ["limit"] = waits.MaxPerAgency });
     }
+
+    /// <summary>
+    /// A cursor the feed never gave, past its end, would skip every event still to come: <c>400 cursor-beyond-end</c>, else
+    /// null. Decided against the high-water mark, the newest position any feed has committed (or the retention floor):
+    /// dispatches commit one at a time in position order and that mark never goes back, so every cursor the hub ever gave
+    /// (a <c>next</c>, an event's <c>id</c>, a webhook's cursor) is at or below it, on any silo, even while a dispatch is
+    /// in flight; positions a dispatch holds but has not committed were never given to anyone. Asked only when a read
+    /// found nothing (a cursor before a delivered item is not past the end).
+    /// </summary>
+    internal static async Task<ProblemHttpResult?> BeyondEndAsync(IAgencyFeedStore feeds, long cursor, CancellationToken cancellationToken)
+    {
+        if (cursor == 0)
+        {
+            return null;
+        }
+
+        var latest = await feeds.LatestPositionAsync(cancellationToken);
+        return cursor > latest ? BeyondEnd(latest) : null;
+    }
+
+    internal static ProblemHttpResult BeyondEnd(long latest) => HubProblems.Of(ProblemTypes.CursorBeyondEnd,
+        $"The cursor is past the end of the feed; the latest cursor is {latest}.",
+        new Dictionary<string, object?> { ["latestCursor"] = latest.ToString(CultureInfo.InvariantCulture) });
 
     internal static ProblemHttpResult Expired(long oldest) =>
         HubProblems.Of(ProblemTypes.CursorExpired, extensions: new Dictionary<string, object?> { ["oldestCursor"] = oldest.ToString(CultureInfo.InvariantCulture) });

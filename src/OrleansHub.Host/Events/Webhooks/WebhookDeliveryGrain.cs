@@ -229,8 +229,8 @@ public sealed partial class WebhookDeliveryGrain(
             var shown = await disclosures.DeliverAsync(agency, [.. items.Select(i => new EventOffer(i.Position, i.Purpose, i.Event))], "webhook", messageId);
             if (shown.Count > 0)
             {
-                var body = new FeedPageResponse([.. shown.Select(d => CloudEventResponse.From(d.Event))], last.ToString(CultureInfo.InvariantCulture));
-                var attempt = await sender.SendAsync(endpoint, messageId, body, CancellationToken.None);
+                var attempt = await sender.SendAsync(
+                    endpoint, messageId, [.. shown.Select(d => CloudEventResponse.From(d.Event))], last.ToString(CultureInfo.InvariantCulture), CancellationToken.None);
                 instruments.WebhookAttempt(AgencyCode, attempt.Delivered);
                 if (generation != _generation)
                 {

@@ -97,14 +97,17 @@ public static class WebhookEndpoints
             .WithTags(Tag)
             .WithName("RegisterWebhook")
             .WithSummary("Pushes the agency's feed to its own https endpoint")
-            .WithDescription("Each delivery is a `POST` of a feed page (`{events, next}`, at most 100 events, in feed order) signed per Standard Webhooks "
+            .WithDescription("Each delivery is a `POST` in CloudEvents' batched HTTP content mode: `Content-Type: application/cloudevents-batch+json`, "
+                + "the body a JSON array of CloudEvents (at most 100, in feed order, each as the pull feed shows it), and the `Hub-Next-Cursor` header "
+                + "holding the feed cursor after the last one (also the last number of the signed `webhook-id`, `msg_{first}_{last}`); signed per Standard Webhooks "
                 + "(`webhook-id`, `webhook-timestamp`, `webhook-signature` with the `whsec_` secret, shown only in the answer that creates the webhook). "
                 + "A 2xx answer within 10 s is delivery; anything else is retried with exponential backoff and jitter for up to "
                 + "`Hub:Webhooks:RetryFor` (24 h), then the webhook is `failing` and events wait in the feed for a replay. Delivery starts after "
                 + "`after` (default: the feed's current end); registering again changes the URL and keeps the cursor and secret unless `after` is given "
                 + "(`rotateSecret: true` issues a new secret, shown once). The URL must be https and resolve only to public addresses (loopback, private "
                 + "and link-local ranges are refused). A new URL or secret takes effect only after the endpoint answers a verification challenge: a "
-                + "signed POST (same headers, signed with the new secret) of `{\"type\":\"vn.orleanshub.webhook.verification\",\"challenge\":\"...\"}` "
+                + "signed POST (same headers, signed with the new secret) of one structured-mode CloudEvent (`application/cloudevents+json`) "
+                + "`{\"specversion\":\"1.0\",\"type\":\"vn.orleanshub.webhook.verification\",\"challenge\":\"...\",…}` "
                 + "that must be answered 2xx with `{\"challenge\":\"<the same value>\"}`; otherwise `422 webhook-verification-failed` and nothing "
                 + "changes. Every change and refused verification is audited. The webhook is bound to the key that set it: revoking that key "
                 + "disables it (register it again with a current key). A webhook the operator disabled cannot be changed (`409 webhook-disabled`).")
@@ -318,7 +321,7 @@ public static class WebhookEndpoints
     {
         if (cursor > latest)
         {
-            return HubProblems.Validation("after", $"after is past the end of the feed (the latest cursor is {latest}).");
+            return FeedEndpoints.BeyondEnd(latest);
         }
 
         var page = await feeds.ReadAsync(agencyCode, cursor, 1, cancellationToken);

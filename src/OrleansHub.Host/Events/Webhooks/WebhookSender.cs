@@ -2,7 +2,6 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
-using OrleansHub.Host.Events.Feeds;
 
 namespace OrleansHub.Host.Events.Webhooks;
 
@@ -25,23 +24,50 @@ public sealed class WebhookSender(HttpClient client, IOptions<JsonOptions> json,
     /// <summary>The <c>type</c> of a verification challenge's body.</summary>
     public const string VerificationType = "vn.orleanshub.webhook.verification";
 
+    /// <summary>The CloudEvents <c>source</c> of a verification challenge.</summary>
+    public const string VerificationSource = "/orleanshub/webhooks";
+
+    /// <summary>A delivery's media type: CloudEvents' HTTP binding, batched content mode (a JSON array of events).</summary>
+    public const string BatchContentType = "application/cloudevents-batch+json";
+
+    /// <summary>A verification challenge's media type: one CloudEvent in structured content mode.</summary>
+    public const string StructuredContentType = "application/cloudevents+json";
+
+    /// <summary>
+    /// The request header on each delivery that carries the feed cursor after its last event: pass it as <c>after</c> to
+    /// <c>GET /v1/feed</c> or <c>POST /v1/webhook/replay</c> to resume from there. It is also the last number of the signed
+    /// <c>webhook-id</c> (<c>msg_{first}_{last}</c>).
+    /// </summary>
+    public const string NextCursorHeader = "Hub-Next-Cursor";
+
     /// <summary>Most bytes of a challenge's answer the hub reads.</summary>
     private const int MaxChallengeAnswerBytes = 4_096;
 
     /// <summary>
     /// The verification challenge (like Standard Webhooks' signed messages, with a challenge echo as Slack's and Zoom's URL
-    /// checks): a signed POST of <c>{"type":"vn.orleanshub.webhook.verification","challenge":"..."}</c>; the endpoint proves
-    /// it is the agency's own, holds the secret and wants the events by answering 2xx with <c>{"challenge":"..."}</c>, the
-    /// same value, within <see cref="WebhookOptions.Timeout"/>. Returns null when it did, else why not (never what it sent back).
+    /// checks): a signed POST of one CloudEvent in structured mode (<c>application/cloudevents+json</c>) of type
+    /// <c>vn.orleanshub.webhook.verification</c> whose extension attribute <c>challenge</c> holds a random value, so the top-level
+    /// <c>type</c> and <c>challenge</c> members read as before; the endpoint proves it is the agency's own, holds the secret and
+    /// wants the events by answering 2xx with <c>{"challenge":"..."}</c>, the same value, within <see cref="WebhookOptions.Timeout"/>.
+    /// Returns null when it did, else why not (never what it sent back).
     /// </summary>
     public async Task<string?> VerifyAsync(string url, string secret, CancellationToken cancellationToken)
     {
         var challenge = Base64UrlEncoder(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
         var messageId = "verify_" + Guid.CreateVersion7(time.GetUtcNow()).ToString("N");
-        var body = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["type"] = VerificationType, ["challenge"] = challenge });
-        var timestamp = time.GetUtcNow().ToUnixTimeSeconds();
+        var now = time.GetUtcNow();
+        var body = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string>
+        {
+            ["specversion"] = "1.0",
+            ["id"] = messageId,
+            ["source"] = VerificationSource,
+            ["type"] = VerificationType,
+            ["time"] = now.ToString("yyyy-MM-dd'T'HH:mm:ss.fffK", System.Globalization.CultureInfo.InvariantCulture),
+            ["challenge"] = challenge,
+        });
+        var timestamp = now.ToUnixTimeSeconds();
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue(StructuredContentType);
         request.Headers.Add("webhook-id", messageId);
         request.Headers.Add("webhook-timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
         request.Headers.Add("webhook-signature", WebhookSigner.Sign(secret, messageId, timestamp, body));
@@ -93,12 +119,19 @@ public sealed class WebhookSender(HttpClient client, IOptions<JsonOptions> json,
         static string Base64UrlEncoder(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
     }
 
-    public async Task<WebhookAttempt> SendAsync(WebhookEndpoint endpoint, string messageId, FeedPageResponse page, CancellationToken cancellationToken)
+    /// <summary>
+    /// Posts <paramref name="events"/> in CloudEvents' batched content mode: the body is the JSON array of the events, each
+    /// exactly as the pull feed shows it, and <see cref="NextCursorHeader"/> carries <paramref name="next"/>. The signature
+    /// covers the exact body bytes sent.
+    /// </summary>
+    public async Task<WebhookAttempt> SendAsync(
+        WebhookEndpoint endpoint, string messageId, IReadOnlyList<CloudEventResponse> events, string next, CancellationToken cancellationToken)
     {
-        var body = JsonSerializer.SerializeToUtf8Bytes(page, json.Value.SerializerOptions);
+        var body = JsonSerializer.SerializeToUtf8Bytes(events, json.Value.SerializerOptions);
         var timestamp = time.GetUtcNow().ToUnixTimeSeconds();
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoint.Url) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue(BatchContentType);
+        request.Headers.Add(NextCursorHeader, next);
         request.Headers.Add("webhook-id", messageId);
         request.Headers.Add("webhook-timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
         request.Headers.Add("webhook-signature", WebhookSigner.Sign(endpoint.Secret, messageId, timestamp, body));

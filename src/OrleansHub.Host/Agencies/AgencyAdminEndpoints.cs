@@ -5,6 +5,7 @@ using OrleansHub.Grains.Agencies;
 using OrleansHub.Host.Citizens;
 using OrleansHub.Host.Problems;
 using OrleansHub.Host.Security;
+using OrleansHub.Host.Hosting;
 
 namespace OrleansHub.Host.Agencies;
 
@@ -20,6 +21,7 @@ public static class AgencyAdminEndpoints
 
         group.MapPut("/{code}", PutAgency)
             .WithName("PutAgency")
+            .ReadsHeaders(ApiHeaders.IfMatch).WritesHeaders(ApiHeaders.ETag)
             .WithSummary("Registers an agency or replaces its agreement")
             .WithDescription("Every rule is checked and every violation listed. A changed definition is a new version (the ETag); "
                 + "an equal one changes nothing. If-Match: \"<version>\" applies the change only at that version (412 otherwise); "
@@ -31,6 +33,7 @@ public static class AgencyAdminEndpoints
 
         group.MapGet("/{code}", GetAgency)
             .WithName("GetAgency")
+            .WritesHeaders(ApiHeaders.ETag)
             .WithSummary("Reads an agency and its agreement")
             .WithDescription("The policy version is the ETag.");
 

@@ -6,6 +6,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Mvc.Testing;
 using OrleansHub.Grains;
 using OrleansHub.Host.Security;
+using OrleansHub.Host.Tests.Contract;
 using OrleansHub.Host.Tests.Embedded;
 using OrleansHub.Host.Tests.Infrastructure;
 
@@ -136,12 +137,12 @@ public class AuthorizationParties : IAsyncLifetime
         requiresConsent = false,
     };
 
-    public HttpClient Operator() => Factory.CreateClient().WithBearer(OperatorKey);
+    public HttpClient Operator() => Factory.CreateCheckedClient().WithBearer(OperatorKey);
 
     /// <summary>A client for <paramref name="party"/>, with that party's credential (none for the anonymous caller).</summary>
     public HttpClient ClientFor(Party party)
     {
-        var client = Factory.CreateClient();
+        var client = Factory.CreateCheckedClient();
         var credential = party switch
         {
             Party.Anonymous => null,
@@ -214,7 +215,7 @@ public class AuthorizationParties : IAsyncLifetime
         var code = $"WH{Random.Shared.Next(1_000_000, 9_999_999)}";
         Assert.Equal(HttpStatusCode.Created, (await Operator().PutAsJsonAsync($"/admin/agencies/{code}", AgencyDefinition())).StatusCode);
         var (key, _) = await IssueKeyAsync(code);
-        var registered = await Factory.CreateClient().WithBearer(key).PutAsJsonAsync("/v1/webhook", new { url = WebhookUrl });
+        var registered = await Factory.CreateCheckedClient().WithBearer(key).PutAsJsonAsync("/v1/webhook", new { url = WebhookUrl });
         Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
         RememberSecret((await registered.ReadJsonAsync()).GetProperty("secret").GetString()!);
         return code;

@@ -44,6 +44,7 @@ public static class AgencyAdminEndpoints
 
         group.MapPost("/{code}/keys", IssueKey)
             .WithName("IssueAgencyKey")
+            .ProducesProblems(409)
             .WithSummary("Issues an API key to the agency")
             .WithDescription("The key is in this response only (Cache-Control: no-store); the hub keeps its SHA-256 hash. "
                 + $"An agency holds at most {AgencyGrain.MaxActiveKeys} keys that are not revoked or being revoked.");
@@ -58,11 +59,13 @@ public static class AgencyAdminEndpoints
 
         group.MapDelete("/{code}/keys/{keyId}", RevokeKey)
             .WithName("RevokeAgencyKey")
+            .ProducesProblems(409)
             .WithSummary("Revokes a key")
             .WithDescription("Refused at once on this silo and within about a second on every other. Revoking a revoked key changes nothing.");
 
         group.MapPost("/{code}/keys/{keyId}/rotate", RotateKey)
             .WithName("RotateAgencyKey")
+            .ProducesProblems(409)
             .WithSummary("Issues a new key and revokes this one")
             .WithDescription("graceSeconds (0 to 2592000, default 0) keeps the old key working that long so the agency can switch over. "
                 + "The new key is in this response only (Cache-Control: no-store).");

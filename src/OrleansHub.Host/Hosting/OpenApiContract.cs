@@ -48,22 +48,23 @@ public static class OpenApiContract
         ("a credential: missing, unknown, revoked or for another API", f => f.Authenticated, [401]),
         ("the operator's API: a credential whose role may not do this", f => f.IsAdmin, [403]),
         ("the agency API: a suspended agency, a purpose or field outside the agreement; a contracted limit reached", f => f.IsAgency, [403, 429]),
+        ("If-Match or If-None-Match: the resource is not at the version named", f => f.Declared.Request.Any(h => h is ApiHeaders.IfMatch or ApiHeaders.IfNoneMatch), [412]),
         ("Idempotency-Key: the first request still running; the key reused for another request", f => f.Declared.Request.Contains(ApiHeaders.IdempotencyKey), [409, 422]),
     ];
 
     /// <summary>Every header the document names: where it goes, its schema and what it means.</summary>
-    private static readonly Dictionary<string, (JsonSchemaType Type, string Description)> Headers = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, (JsonSchemaType Type, string Description, string? Pattern)> Headers = new(StringComparer.Ordinal)
     {
-        [ApiHeaders.IfMatch] = (JsonSchemaType.String, "Applies the change only if the resource is still at this version: one strong entity tag such as `\"3\"` (the `ETag` read). Otherwise 412 `version-mismatch` with `currentVersion`."),
-        [ApiHeaders.IfNoneMatch] = (JsonSchemaType.String, "`*` only: creates the resource only if it does not exist yet (412 `version-mismatch` otherwise)."),
-        [ApiHeaders.IdempotencyKey] = (JsonSchemaType.String, "Makes a retry safe: within the window the same key with the same request receives the first answer again (not charged twice), marked `Idempotent-Replayed: true`. The same key with another request is 422."),
-        [ApiHeaders.LastEventId] = (JsonSchemaType.String, "The cursor of the last event received; sent by an EventSource when it reconnects. Takes precedence over `after`."),
-        [ApiHeaders.ETag] = (JsonSchemaType.String, "The resource's version as a strong entity tag, e.g. `\"3\"`; send it back in `If-Match`."),
-        [ApiHeaders.Location] = (JsonSchemaType.String, "The address of the resource created."),
-        [ApiHeaders.RateLimit] = (JsonSchemaType.String, "The agency's remaining quota (draft-ietf-httpapi-ratelimit-headers), e.g. `\"rate\";r=199;t=1`."),
-        [ApiHeaders.RateLimitPolicy] = (JsonSchemaType.String, "The agency's contracted limits (draft-ietf-httpapi-ratelimit-headers), e.g. `\"rate\";q=200;w=1`."),
-        [ApiHeaders.RetryAfter] = (JsonSchemaType.Integer, "Seconds to wait before retrying."),
-        [ApiHeaders.IdempotentReplayed] = (JsonSchemaType.String, "`true` when this is the kept answer to an earlier request with the same `Idempotency-Key`."),
+        [ApiHeaders.IfMatch] = (JsonSchemaType.String, "Applies the change only if the resource is still at this version: one strong entity tag such as `\"3\"` (the `ETag` read). Otherwise 412 `version-mismatch` with `currentVersion`.", "^\"[0-9]+\"$"),
+        [ApiHeaders.IfNoneMatch] = (JsonSchemaType.String, "`*` only: creates the resource only if it does not exist yet (412 `version-mismatch` otherwise).", "^\\*$"),
+        [ApiHeaders.IdempotencyKey] = (JsonSchemaType.String, "Makes a retry safe: within the window the same key with the same request receives the first answer again (not charged twice), marked `Idempotent-Replayed: true`. The same key with another request is 422. 1 to 255 visible ASCII characters (a UUID is a good key).", "^[!-~]{1,255}$"),
+        [ApiHeaders.LastEventId] = (JsonSchemaType.String, "The cursor of the last event received; sent by an EventSource when it reconnects. Takes precedence over `after`. Empty is the same as absent.", "^[0-9]*$"),
+        [ApiHeaders.ETag] = (JsonSchemaType.String, "The resource's version as a strong entity tag, e.g. `\"3\"`; send it back in `If-Match`.", null),
+        [ApiHeaders.Location] = (JsonSchemaType.String, "The address of the resource created.", null),
+        [ApiHeaders.RateLimit] = (JsonSchemaType.String, "The agency's remaining quota (draft-ietf-httpapi-ratelimit-headers), e.g. `\"rate\";r=199;t=1`.", null),
+        [ApiHeaders.RateLimitPolicy] = (JsonSchemaType.String, "The agency's contracted limits (draft-ietf-httpapi-ratelimit-headers), e.g. `\"rate\";q=200;w=1`.", null),
+        [ApiHeaders.RetryAfter] = (JsonSchemaType.Integer, "Seconds to wait before retrying.", null),
+        [ApiHeaders.IdempotentReplayed] = (JsonSchemaType.String, "`true` when this is the kept answer to an earlier request with the same `Idempotency-Key`.", null),
     };
 
     private static readonly Dictionary<string, string> TagDescriptions = new(StringComparer.Ordinal)
@@ -121,6 +122,7 @@ public static class OpenApiContract
             if (metadata.OfType<IEndpointNameMetadata>().LastOrDefault()?.EndpointName is { } name && operations.TryGetValue(name, out var operation))
             {
                 Complete(document, operation, metadata);
+                DocumentEverySuccessShape(document, operation, description);
             }
         }
 
@@ -149,7 +151,7 @@ public static class OpenApiContract
                 In = ParameterLocation.Header,
                 Required = false,
                 Description = Headers[header].Description,
-                Schema = new OpenApiSchema { Type = Headers[header].Type },
+                Schema = new OpenApiSchema { Type = Headers[header].Type, Pattern = Headers[header].Pattern },
             });
         }
 
@@ -170,6 +172,28 @@ public static class OpenApiContract
                     .Concat(key == "201" ? [ApiHeaders.Location] : [])
                     .Concat(declared.Request.Contains(ApiHeaders.IdempotencyKey) ? [ApiHeaders.IdempotentReplayed] : []);
                 AddHeaders(success, names);
+            }
+        }
+    }
+
+    /// <summary>
+    /// An endpoint that answers one status with several shapes (the operator's and a provider's answer to a PATCH) has
+    /// them all documented as <c>oneOf</c>; the generator would keep only the last.
+    /// </summary>
+    private static void DocumentEverySuccessShape(OpenApiDocument document, OpenApiOperation operation, Microsoft.AspNetCore.Mvc.ApiExplorer.ApiDescription description)
+    {
+        foreach (var shapes in description.SupportedResponseTypes.Where(r => r.Type is not null && r.StatusCode < 400).GroupBy(r => r.StatusCode))
+        {
+            var names = shapes.Select(r => r.Type!.Name).Distinct(StringComparer.Ordinal).ToList();
+            if (names.Count < 2 || !names.All(n => document.Components?.Schemas?.ContainsKey(n) == true)
+                || operation.Responses?.GetValueOrDefault(shapes.Key.ToString(CultureInfo.InvariantCulture)) is not OpenApiResponse { Content: { } content })
+            {
+                continue;
+            }
+
+            foreach (var media in content.Values)
+            {
+                media.Schema = new OpenApiSchema { OneOf = [.. names.Select(n => (IOpenApiSchema)new OpenApiSchemaReference(n, document))] };
             }
         }
     }

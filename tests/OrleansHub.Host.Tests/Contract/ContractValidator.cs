@@ -95,7 +95,9 @@ public sealed class ContractValidator
             return $"{what}: content type {mediaType ?? "(none)"} is not documented for {operation.Pointer} {status} (documented: {string.Join(", ", content.Select(c => c.Key))})";
         }
 
-        if (!bodyRead || !mediaType.EndsWith("json", StringComparison.Ordinal) || media["x-contract-schema"]?.GetValue<string>() is not { } schema)
+        // JSON bodies are validated; NDJSON, CSV, event streams and text are checked by content type only.
+        var json = mediaType == "application/json" || mediaType.EndsWith("+json", StringComparison.Ordinal);
+        if (!bodyRead || !json || media["x-contract-schema"]?.GetValue<string>() is not { } schema)
         {
             return null;
         }

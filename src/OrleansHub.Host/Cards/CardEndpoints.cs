@@ -4,6 +4,7 @@ using OrleansHub.Abstractions.Citizens;
 using OrleansHub.Grains.Cards;
 using OrleansHub.Host.Problems;
 using OrleansHub.Host.Security;
+using OrleansHub.Host.Hosting;
 
 namespace OrleansHub.Host.Cards;
 

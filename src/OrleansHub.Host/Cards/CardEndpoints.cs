@@ -2,9 +2,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using OrleansHub.Abstractions.Cards;
 using OrleansHub.Abstractions.Citizens;
 using OrleansHub.Grains.Cards;
+using OrleansHub.Host.Hosting;
 using OrleansHub.Host.Problems;
 using OrleansHub.Host.Security;
-using OrleansHub.Host.Hosting;
 
 namespace OrleansHub.Host.Cards;
 

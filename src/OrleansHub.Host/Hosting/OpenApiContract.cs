@@ -182,7 +182,8 @@ public static class OpenApiContract
     /// </summary>
     private static void DocumentEverySuccessShape(OpenApiDocument document, OpenApiOperation operation, Microsoft.AspNetCore.Mvc.ApiExplorer.ApiDescription description)
     {
-        foreach (var shapes in description.SupportedResponseTypes.Where(r => r.Type is not null && r.StatusCode < 400).GroupBy(r => r.StatusCode))
+        var produced = description.ActionDescriptor.EndpointMetadata.OfType<IProducesResponseTypeMetadata>();
+        foreach (var shapes in produced.Where(r => r.Type is not null && r.Type != typeof(void) && r.StatusCode < 400).GroupBy(r => r.StatusCode))
         {
             var names = shapes.Select(r => r.Type!.Name).Distinct(StringComparer.Ordinal).ToList();
             if (names.Count < 2 || !names.All(n => document.Components?.Schemas?.ContainsKey(n) == true)

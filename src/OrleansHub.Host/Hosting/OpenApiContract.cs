@@ -182,7 +182,7 @@ public static class OpenApiContract
     /// </summary>
     private static void DocumentEverySuccessShape(OpenApiDocument document, OpenApiOperation operation, Microsoft.AspNetCore.Mvc.ApiExplorer.ApiDescription description)
     {
-        var produced = description.ActionDescriptor.EndpointMetadata.OfType<IProducesResponseTypeMetadata>();
+        var produced = description.ActionDescriptor.EndpointMetadata.OfType<Microsoft.AspNetCore.Http.Metadata.IProducesResponseTypeMetadata>();
         foreach (var shapes in produced.Where(r => r.Type is not null && r.Type != typeof(void) && r.StatusCode < 400).GroupBy(r => r.StatusCode))
         {
             var names = shapes.Select(r => r.Type!.Name).Distinct(StringComparer.Ordinal).ToList();

@@ -5,6 +5,7 @@ using OrleansHub.Grains.Agencies;
 using OrleansHub.Host.Citizens;
 using OrleansHub.Host.Problems;
 using OrleansHub.Host.Security;
+using OrleansHub.Host.Hosting;
 
 namespace OrleansHub.Host.Agencies;
 
@@ -20,6 +21,7 @@ public static class AgencyAdminEndpoints
 
         group.MapPut("/{code}", PutAgency)
             .WithName("PutAgency")
+            .ReadsHeaders(ApiHeaders.IfMatch).WritesHeaders(ApiHeaders.ETag)
             .WithSummary("Registers an agency or replaces its agreement")
             .WithDescription("Every rule is checked and every violation listed. A changed definition is a new version (the ETag); "
                 + "an equal one changes nothing. If-Match: \"<version>\" applies the change only at that version (412 otherwise); "
@@ -31,6 +33,7 @@ public static class AgencyAdminEndpoints
 
         group.MapGet("/{code}", GetAgency)
             .WithName("GetAgency")
+            .WritesHeaders(ApiHeaders.ETag)
             .WithSummary("Reads an agency and its agreement")
             .WithDescription("The policy version is the ETag.");
 
@@ -41,6 +44,7 @@ public static class AgencyAdminEndpoints
 
         group.MapPost("/{code}/keys", IssueKey)
             .WithName("IssueAgencyKey")
+            .ProducesProblems(409)
             .WithSummary("Issues an API key to the agency")
             .WithDescription("The key is in this response only (Cache-Control: no-store); the hub keeps its SHA-256 hash. "
                 + $"An agency holds at most {AgencyGrain.MaxActiveKeys} keys that are not revoked or being revoked.");
@@ -55,11 +59,13 @@ public static class AgencyAdminEndpoints
 
         group.MapDelete("/{code}/keys/{keyId}", RevokeKey)
             .WithName("RevokeAgencyKey")
+            .ProducesProblems(409)
             .WithSummary("Revokes a key")
             .WithDescription("Refused at once on this silo and within about a second on every other. Revoking a revoked key changes nothing.");
 
         group.MapPost("/{code}/keys/{keyId}/rotate", RotateKey)
             .WithName("RotateAgencyKey")
+            .ProducesProblems(409)
             .WithSummary("Issues a new key and revokes this one")
             .WithDescription("graceSeconds (0 to 2592000, default 0) keeps the old key working that long so the agency can switch over. "
                 + "The new key is in this response only (Cache-Control: no-store).");

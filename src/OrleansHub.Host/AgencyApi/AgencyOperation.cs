@@ -1,4 +1,5 @@
 using OrleansHub.Abstractions.Citizens;
+using OrleansHub.Host.Hosting;
 
 namespace OrleansHub.Host.AgencyApi;
 
@@ -61,7 +62,8 @@ public static class AgencyOperations
     {
         var operation = new AgencyOperation(name);
         configure?.Invoke(operation);
-        return builder.WithMetadata(operation);
+        // For the document: an idempotent operation reads Idempotency-Key (and may answer 409 and 422 for it).
+        return operation.Idempotent ? builder.WithMetadata(operation).ReadsHeaders(ApiHeaders.IdempotencyKey) : builder.WithMetadata(operation);
     }
 
     /// <summary>The request costs what <paramref name="cost"/> says of its <typeparamref name="TBody"/> body (default 1).</summary>

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using OrleansHub.Abstractions.Cards;
 using OrleansHub.Abstractions.Citizens;
 using OrleansHub.Grains.Cards;
+using OrleansHub.Host.Hosting;
 using OrleansHub.Host.Problems;
 using OrleansHub.Host.Security;
 
@@ -51,6 +52,7 @@ public static class CardEndpoints
 
         group.MapPut("/{number}", IssueCard)
             .WithName("IssueCard")
+            .ProducesProblems(409)
             .WithSummary("Issues a card to a citizen")
             .WithDescription("A citizen holds at most one valid card: issuing a new one revokes the previous one (reason superseded). Re-sending the same issue changes nothing.");
 
@@ -61,10 +63,12 @@ public static class CardEndpoints
 
         group.MapPost("/{number}/lost", ReportLost)
             .WithName("ReportCardLost")
+            .ProducesProblems(409)
             .WithSummary("Records that the holder reported the card lost");
 
         group.MapPost("/{number}/revocation", Revoke)
             .WithName("RevokeCard")
+            .ProducesProblems(409)
             .WithSummary("Revokes a card")
             .WithDescription("Locks the holder's e-ID account if this was their current card.");
 

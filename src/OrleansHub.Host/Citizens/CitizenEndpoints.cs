@@ -4,6 +4,7 @@ using OrleansHub.Abstractions.Citizens;
 using OrleansHub.Host.Audit;
 using OrleansHub.Host.Problems;
 using OrleansHub.Host.Security;
+using OrleansHub.Host.Hosting;
 
 namespace OrleansHub.Host.Citizens;
 
@@ -19,6 +20,7 @@ public static class CitizenEndpoints
         group.MapGet("/{id}", GetCitizen)
             .RequireAuthorization(Roles.OperatorPolicy)
             .WithName("GetCitizen")
+            .WritesHeaders(ApiHeaders.ETag)
             .WithSummary("Reads a citizen record")
             .WithDescription("Every held field with its source and last-updated time; the record version is the ETag.");
 
@@ -26,6 +28,7 @@ public static class CitizenEndpoints
             .RequireAuthorization(Roles.RegistryWriterPolicy)
             .Accepts<Dictionary<string, object?>>("application/json", "application/merge-patch+json")
             .WithName("PatchCitizen")
+            .ReadsHeaders(ApiHeaders.IfMatch, ApiHeaders.IfNoneMatch).WritesHeaders(ApiHeaders.ETag)
             .WithSummary("Creates a record or changes some of its fields")
             .WithDescription("Body: { field: value } where value is a string, a list of strings, or null to clear. "
                 + "The operator creates records and writes registry fields; a data provider writes only the fields it owns, and its answer holds "

@@ -91,7 +91,7 @@ public static class EventEndpoints
             .WithName("GetEventSchema")
             .WithSummary("The JSON Schema (draft 2020-12) of one event type, as delivered")
             .WithDescription("Public documentation: no credentials needed. The type includes its version, so a schema never changes once published.")
-            .Produces(StatusCodes.Status200OK, contentType: "application/schema+json")
+            .Produces<System.Text.Json.Nodes.JsonObject>(StatusCodes.Status200OK, "application/schema+json")
             .ProducesProblems(404);
         return app;
     }

@@ -37,7 +37,7 @@ public static class ApiExtensions
         // Malformed bodies raise BadHttpRequestException, which the exception handler maps to a specific problem type.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddHubProblemDetails();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(OpenApiContract.Configure);
         return builder;
     }
 

@@ -23,6 +23,14 @@ public static class OpenApiConventions
         return builder;
     }
 
+    /// <summary>Documents the request headers the endpoint reads (<see cref="ApiHeaders"/> names them).</summary>
+    public static TBuilder ReadsHeaders<TBuilder>(this TBuilder builder, params string[] headers)
+        where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(new ApiHeaders(headers, []));
+
+    /// <summary>Documents the response headers the endpoint's successful answers carry.</summary>
+    public static TBuilder WritesHeaders<TBuilder>(this TBuilder builder, params string[] headers)
+        where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(new ApiHeaders([], headers));
+
     /// <summary>Shows <paramref name="example"/> (serialized as the API reads it: camelCase) as the JSON request body's example.</summary>
     public static RouteHandlerBuilder WithRequestExample(this RouteHandlerBuilder builder, object example)
     {

@@ -74,7 +74,7 @@ public static class LookupEndpoints
             .WithDescription("Claims (field → claimed value) are compared after Unicode normalisation, ignoring case and spacing. Predicates: "
                 + "isAlive, minimumAge, holdsValidCard, residesInProvince. The answer is yes/no per item and never carries a stored value.")
             .WithRequestExample(new VerificationRequest("001090001234", "tax-registration",
-                new Dictionary<string, string> { ["fullName"] = "Nguyễn Văn An" }, new PredicateRequest(IsAlive: true, MinimumAge: 18)))
+                new Dictionary<string, string> { ["fullName"] = "Nguyễn Văn An" }, new PredicateRequest(MinimumAge: 18)))
             .ProducesProblems(400, 401, 402, 403, 404, 413, 415, 429, 503);
 
         return api;

@@ -39,6 +39,7 @@ public static class QuotaAdminEndpoints
 
         group.MapPut("/", PutQuota)
             .WithName("PutAgencyQuota")
+            .ReadsHeaders(ApiHeaders.IfMatch).WritesHeaders(ApiHeaders.ETag)
             .WithSummary("Sets an agency's rate limit and quotas")
             .WithDescription("ratePerSecond with burst, dailyRequests, monthlyRequests: each optional, at least one. A batch of N IDs costs N. "
                 + "Enforced across all silos together; a change holds on every silo within about a second. A changed quota is a new version "
@@ -48,6 +49,7 @@ public static class QuotaAdminEndpoints
 
         group.MapGet("/", GetQuota)
             .WithName("GetAgencyQuota")
+            .WritesHeaders(ApiHeaders.ETag)
             .WithSummary("Reads an agency's quota and its usage today and this month")
             .WithDescription("The quota in force: source contract (set for this agency) or default (Hub:Quotas:Default). limited: false only when "
                 + "neither applies. The version is the ETag.")
@@ -55,6 +57,7 @@ public static class QuotaAdminEndpoints
 
         group.MapDelete("/", DeleteQuota)
             .WithName("DeleteAgencyQuota")
+            .ReadsHeaders(ApiHeaders.IfMatch).WritesHeaders(ApiHeaders.ETag)
             .WithSummary("Removes an agency's own quota: the default quota applies again")
             .WithDescription("A new version like any change; the usage counters are kept. If-Match works as for PUT.")
             .ProducesProblems(400, 401, 403, 404, 412);

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using OrleansHub.Host.Tests.Contract;
 using OrleansHub.Host.Tests.Infrastructure;
 
 namespace OrleansHub.Host.Tests.Embedded;
@@ -20,6 +21,9 @@ public class EmbeddedHubFactory : WebApplicationFactory<Program>
         builder.UseSetting("Hub:Cluster:SiloPort", FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Hub:Cluster:GatewayPort", FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
+
+    /// <summary>A client of this hub whose every answer is checked against the served OpenAPI document (<see cref="ContractCheckingHandler"/>).</summary>
+    public new HttpClient CreateClient() => this.CreateCheckedClient();
 
     public HttpClient CreateOperatorClient() => CreateClient().WithBearer(DevelopmentKey);
 }

@@ -6,6 +6,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Mvc.Testing;
 using OrleansHub.Grains;
 using OrleansHub.Host.Security;
+using OrleansHub.Host.Tests.Contract;
 using OrleansHub.Host.Tests.Embedded;
 using OrleansHub.Host.Tests.Infrastructure;
 
@@ -65,7 +66,7 @@ public class AuthorizationParties : IAsyncLifetime
     public WebApplicationFactory<Program> Factory => _factory ?? throw new InvalidOperationException("These parties act on hub processes: use CreateClient.");
 
     /// <summary>A client of the hub without credentials.</summary>
-    public virtual HttpClient CreateClient() => Factory.CreateClient();
+    public virtual HttpClient CreateClient() => Factory.CreateCheckedClient();
 
     /// <summary>Every citizen this hub was given during the run, ID to full name: personal data that must stay out of logs.</summary>
     public IReadOnlyDictionary<string, string> Citizens => _citizens;

@@ -12,7 +12,8 @@ public enum HostileRole
 }
 
 /// <summary>One parameter of an operation, as the OpenAPI document declares it.</summary>
-public sealed record HostileParameter(string Name, string In, string? Type, string? Format, bool Required);
+/// <summary>One parameter of an operation; <see cref="Pattern"/> is its schema's pattern (what the hub accepts), if any.</summary>
+public sealed record HostileParameter(string Name, string In, string? Type, string? Format, bool Required, string? Pattern = null);
 
 /// <summary>One operation of the OpenAPI document: what the hostile-input suite mutates.</summary>
 public sealed record HostileOperation(
@@ -113,6 +114,6 @@ public static class HostileOperations
     {
         var schema = Resolve(p["schema"]?.AsObject(), schemas);
         return new HostileParameter(p["name"]!.GetValue<string>(), p["in"]!.GetValue<string>(), TypeOf(schema),
-            schema?["format"]?.GetValue<string>(), p["required"]?.GetValue<bool>() ?? false);
+            schema?["format"]?.GetValue<string>(), p["required"]?.GetValue<bool>() ?? false, schema?["pattern"]?.GetValue<string>());
     }
 }

@@ -150,12 +150,18 @@ public sealed class HostileRequests(Random random, int scale)
 
     // --- credentials, method, headers -------------------------------------------------------------------------------
 
-    /// <summary>Header parameters the document declares (none yet): each gets the poison strings.</summary>
+    /// <summary>
+    /// Header parameters the document declares (If-Match, Idempotency-Key, Last-Event-ID ...): each gets the poison strings
+    /// its documented pattern refuses. An opaque key may be any visible text, so <c>admin'--</c> is a good Idempotency-Key;
+    /// an empty (or blank, which HTTP trims) optional header is the same as none.
+    /// </summary>
     private IEnumerable<HostileRequest> HeaderMutations(HostileOperation op)
     {
         foreach (var p in op.Parameters.Where(p => p.In == "header"))
         {
-            foreach (var value in Poison.Where(v => !v.Any(char.IsControl) && v.All(c => c < 0x7f)).Append(new string('A', 4096)))
+            var accepted = p.Pattern is null ? null : new System.Text.RegularExpressions.Regex(p.Pattern);
+            foreach (var value in Poison.Where(v => !v.Any(char.IsControl) && v.All(c => c < 0x7f)).Append(new string('A', 4096))
+                .Where(v => v.Trim().Length > 0 && accepted?.IsMatch(v.Trim()) != true))
             {
                 yield return Request(op, "header", $"{p.Name}: {Cut(value)}", Path(op), ValidBody(op), headers: [new(p.Name, value)]);
             }

@@ -28,13 +28,16 @@ public sealed partial class HostileSuite(Uri baseAddress, int seed, int scale, A
     public static JsonObject Schemas { get; private set; } = [];
 
     private static readonly HashSet<string> DocumentedTypes = ProblemTypes.All.Select(t => t.Uri).ToHashSet();
-    private readonly HttpClient _http = new(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
+    // Every answer is checked against the served document: the hostile requests' in Judge (collected), the probes' by the handler (thrown).
+    private readonly HttpClient _http = new(new Contract.ContractCheckingHandler(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false }))
     {
         BaseAddress = baseAddress,
         Timeout = TimeSpan.FromSeconds(60),
     };
 
     private string _citizenToken = "";
+
+    private Contract.ContractValidator? _contract;
 
     public static string? KeyFor(HostileRole role) => role switch
     {
@@ -54,6 +57,11 @@ public sealed partial class HostileSuite(Uri baseAddress, int seed, int scale, A
     public async Task<IReadOnlyList<HostileOutcome>> RunAsync(Func<HostileOperation, bool>? include = null)
     {
         var operations = await OperationsAsync();
+        _contract = await Contract.ContractValidator.ForHubAsync(baseAddress, async address =>
+        {
+            using var plain = new HttpClient();
+            return await plain.GetStringAsync(address);
+        });
         _citizenToken = await CitizenTokenAsync();
         var outcomes = new List<HostileOutcome>();
         foreach (var op in operations.Where(o => include?.Invoke(o) ?? true))
@@ -187,7 +195,9 @@ public sealed partial class HostileSuite(Uri baseAddress, int seed, int scale, A
             return Fail(op, request, $"status {status} with a problem body that is not JSON: {Cut(body)}");
         }
 
-        return null;
+        return _contract?.Check(request.Method, request.PathAndQuery, status, mediaType, body) is { } violation
+            ? Fail(op, request, "breaks the OpenAPI document: " + violation)
+            : null;
     }
 
     private string Fail(HostileOperation op, HostileRequest request, string what) => $"seed {seed}, {op}: {what}; request {request}";
@@ -195,6 +205,7 @@ public sealed partial class HostileSuite(Uri baseAddress, int seed, int scale, A
     private HttpRequestMessage Build(HostileOperation op, HostileRequest request)
     {
         var message = new HttpRequestMessage(new HttpMethod(request.Method), new Uri(request.PathAndQuery, UriKind.Relative));
+        message.Options.Set(Contract.ContractCheckingHandler.CheckedByCaller, true);
         if (!request.OmitAuthorization && Credential(op.Role) is { } credential)
         {
             message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", credential);

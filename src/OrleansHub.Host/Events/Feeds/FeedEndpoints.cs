@@ -115,6 +115,7 @@ public static class FeedEndpoints
             .AsAgencyOperation("feed-stream")
             .WithTags(Tag)
             .WithName("StreamFeed")
+            .ReadsHeaders(ApiHeaders.LastEventId)
             .WithSummary("Streams the agency's feed as server-sent events")
             .WithDescription("`text/event-stream`: one event per feed item (`id` is its cursor, `event` its type, `data` the CloudEvent), from `after` or "
                 + "the `Last-Event-ID` header when reconnecting, then live. A comment line every 15 s keeps idle connections open. Counts "

@@ -33,7 +33,7 @@ internal static class Program
             Console.WriteLine($"agency: {agency?.Code} ({agency?.Kind}), purposes {string.Join(", ", agency?.Purposes ?? [])}");
 
             var lookup = await hub.Api.V1.Lookups.PostAsync(new LookupRequest { CitizenId = citizen, Fields = ["fullName", "dateOfBirth"], Purpose = purpose });
-            Console.WriteLine($"lookup: {lookup?.Fields?.AdditionalData.Count ?? 0} fields disclosed, audit {lookup?.AuditId}");
+            Console.WriteLine($"lookup: {lookup?.Fields?.FullName?.Value}, born {lookup?.Fields?.DateOfBirth?.Value}, audit {lookup?.AuditId}");
 
             var verification = await hub.Api.V1.Verifications.PostAsync(new VerificationRequest
             {

@@ -8,4 +8,4 @@ dotnet tool restore >/dev/null
 KIOTA_UPDATE_DISABLED=true dotnet kiota generate --language CSharp --openapi "$here/agency-api.json" \
   --class-name AgencyApi --namespace-name OrleansHub.Client.Generated --output "$here/Generated" \
   --include-path "/v1/**" --exclude-backward-compatible --clean-output --log-level Warning
-rm -f "$here/Generated/kiota-lock.json"   # records the generator's run (paths, hashes), not the client
+rm -f "$here/Generated/kiota-lock.json" "$here/Generated/.kiota.log"   # the generator's run (paths, hashes, warnings), not the client

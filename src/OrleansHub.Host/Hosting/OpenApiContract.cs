@@ -289,6 +289,7 @@ public static class OpenApiContract
             ["retryAfterSeconds"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Description = "`rate-limited`: the `Retry-After` seconds." },
             ["rule"] = Text("`fee-schedule-conflict`: the calendar rule the schedule broke."),
             ["oldestCursor"] = Text("`cursor-expired`: the oldest cursor the feed still holds; resume from it."),
+            ["latestCursor"] = Text("`cursor-beyond-end`: the newest cursor the feed has committed; a cursor the feed gave is never beyond it."),
         },
     };
 

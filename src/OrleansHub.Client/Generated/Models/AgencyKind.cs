@@ -3,9 +3,10 @@ using System.Runtime.Serialization;
 using System;
 namespace OrleansHub.Client.Generated.Models
 {
-    /// <summary>Whether an agency is a state body acting under a legal mandate or a commercial party (bank, telecom, insurer).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+    #pragma warning disable CS1591
     public enum AgencyKind
+    #pragma warning restore CS1591
     {
         [EnumMember(Value = "state")]
         #pragma warning disable CS1591

@@ -7,11 +7,10 @@ using System.IO;
 using System;
 namespace OrleansHub.Client.Generated.Models
 {
-    /// <summary>
-    /// An agency and its agreement as the hub holds it; the version is the ETag.
-    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+    #pragma warning disable CS1591
     public partial class AgencyResponse : IParsable
+    #pragma warning restore CS1591
     {
         /// <summary>The code property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -29,7 +28,7 @@ namespace OrleansHub.Client.Generated.Models
 #else
         public List<string> Fields { get; set; }
 #endif
-        /// <summary>Whether an agency is a state body acting under a legal mandate or a commercial party (bank, telecom, insurer).</summary>
+        /// <summary>The kind property</summary>
         public global::OrleansHub.Client.Generated.Models.AgencyKind? Kind { get; set; }
         /// <summary>The name property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -49,7 +48,7 @@ namespace OrleansHub.Client.Generated.Models
 #endif
         /// <summary>The requiresConsent property</summary>
         public bool? RequiresConsent { get; set; }
-        /// <summary>A suspended agency keeps its keys and agreement but every request it makes is refused.</summary>
+        /// <summary>The status property</summary>
         public global::OrleansHub.Client.Generated.Models.AgencyStatus? Status { get; set; }
         /// <summary>The updatedAt property</summary>
         public DateTimeOffset? UpdatedAt { get; set; }

@@ -3,9 +3,10 @@ using System.Runtime.Serialization;
 using System;
 namespace OrleansHub.Client.Generated.Models
 {
-    /// <summary>A suspended agency keeps its keys and agreement but every request it makes is refused.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+    #pragma warning disable CS1591
     public enum AgencyStatus
+    #pragma warning restore CS1591
     {
         [EnumMember(Value = "active")]
         #pragma warning disable CS1591

@@ -7,11 +7,10 @@ using System.IO;
 using System;
 namespace OrleansHub.Client.Generated.Models
 {
-    /// <summary>
-    /// Either `result` (outcome `allowed`) or `problem` (outcome `denied`, with the denial&apos;s problem type).
-    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+    #pragma warning disable CS1591
     public partial class BatchLookupItem : IParsable
+    #pragma warning restore CS1591
     {
         /// <summary>The auditId property</summary>
         public Guid? AuditId { get; set; }

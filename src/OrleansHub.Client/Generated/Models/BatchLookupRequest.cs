@@ -7,11 +7,10 @@ using System.IO;
 using System;
 namespace OrleansHub.Client.Generated.Models
 {
-    /// <summary>
-    /// Asks for the same fields of several citizens, for one purpose; each citizen is decided (and audited) on its own.
-    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+    #pragma warning disable CS1591
     public partial class BatchLookupRequest : IParsable
+    #pragma warning restore CS1591
     {
         /// <summary>The citizenIds property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER

@@ -7,11 +7,10 @@ using System.IO;
 using System;
 namespace OrleansHub.Client.Generated.Models
 {
-    /// <summary>
-    /// The event&apos;s data: which citizen, the record version after the change, and the names of the fields that changed. Aconsent-revoked event names instead the fields the consent covered, and carries the consent&apos;s ID and purpose.
-    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+    #pragma warning disable CS1591
     public partial class CitizenEventData : IParsable
+    #pragma warning restore CS1591
     {
         /// <summary>The changedFields property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER

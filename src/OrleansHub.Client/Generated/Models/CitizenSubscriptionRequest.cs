@@ -7,11 +7,10 @@ using System.IO;
 using System;
 namespace OrleansHub.Client.Generated.Models
 {
-    /// <summary>
-    /// Follow one citizen for a purpose; IReadOnlyList&amp;lt;string&amp;gt;? CitizenSubscriptionRequest.EventTypes null or empty means every type.
-    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+    #pragma warning disable CS1591
     public partial class CitizenSubscriptionRequest : IParsable
+    #pragma warning restore CS1591
     {
         /// <summary>The eventTypes property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER

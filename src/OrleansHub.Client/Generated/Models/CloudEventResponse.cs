@@ -7,13 +7,12 @@ using System.IO;
 using System;
 namespace OrleansHub.Client.Generated.Models
 {
-    /// <summary>
-    /// One event in CloudEvents 1.0 JSON structured mode. `subject` is the citizen; `sequence` is the CloudEventssequence extension (a string, per that extension) holding the per-citizen sequence number.
-    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+    #pragma warning disable CS1591
     public partial class CloudEventResponse : IParsable
+    #pragma warning restore CS1591
     {
-        /// <summary>The event&apos;s data: which citizen, the record version after the change, and the names of the fields that changed. Aconsent-revoked event names instead the fields the consent covered, and carries the consent&apos;s ID and purpose.</summary>
+        /// <summary>The data property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public global::OrleansHub.Client.Generated.Models.CitizenEventData? Data { get; set; }

@@ -8,11 +8,10 @@ using System.IO;
 using System;
 namespace OrleansHub.Client.Generated.Models
 {
-    /// <summary>
-    /// One day and product of a statement (fee-calendar day, UTC+07:00).
-    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+    #pragma warning disable CS1591
     public partial class DayTotals : IParsable
+    #pragma warning restore CS1591
     {
         /// <summary>The day property</summary>
         public Date? Day { get; set; }
@@ -24,7 +23,7 @@ namespace OrleansHub.Client.Generated.Models
 #else
         public string Product { get; set; }
 #endif
-        /// <summary>Counts and amounts of some answers: how many, the fields they counted, how many of both were exempt, the đồng charged.</summary>
+        /// <summary>The totals property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public global::OrleansHub.Client.Generated.Models.FeeTotals? Totals { get; set; }

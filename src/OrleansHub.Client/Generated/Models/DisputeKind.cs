@@ -3,9 +3,10 @@ using System.Runtime.Serialization;
 using System;
 namespace OrleansHub.Client.Generated.Models
 {
-    /// <summary>A citizen&apos;s flag on an access-log entry: &quot;not me&quot; or &quot;not consented&quot;.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+    #pragma warning disable CS1591
     public enum DisputeKind
+    #pragma warning restore CS1591
     {
         [EnumMember(Value = "notMe")]
         #pragma warning disable CS1591

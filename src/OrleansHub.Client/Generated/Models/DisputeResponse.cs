@@ -34,7 +34,7 @@ namespace OrleansHub.Client.Generated.Models
 #endif
         /// <summary>The id property</summary>
         public Guid? Id { get; set; }
-        /// <summary>A citizen&apos;s flag on an access-log entry: &quot;not me&quot; or &quot;not consented&quot;.</summary>
+        /// <summary>The kind property</summary>
         public global::OrleansHub.Client.Generated.Models.DisputeKind? Kind { get; set; }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value

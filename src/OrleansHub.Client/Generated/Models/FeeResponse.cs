@@ -7,11 +7,10 @@ using System.IO;
 using System;
 namespace OrleansHub.Client.Generated.Models
 {
-    /// <summary>
-    /// What an answer cost, as the agency API returns it: `&quot;fee&quot;: {&quot;product&quot;: &quot;SPDC04&quot;, &quot;fields&quot;: 2, &quot;vnd&quot;: 2000, &quot;exempt&quot;: false}`.
-    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+    #pragma warning disable CS1591
     public partial class FeeResponse : IParsable
+    #pragma warning restore CS1591
     {
         /// <summary>The exempt property</summary>
         public bool? Exempt { get; set; }

@@ -7,11 +7,10 @@ using System.IO;
 using System;
 namespace OrleansHub.Client.Generated.Models
 {
-    /// <summary>
-    /// An agency&apos;s usage and charges for one month (fee calendar, UTC+07:00): by product, by day and product, and in total.`complete` is false for the running month. Read from the ledger, which equals the audit log.
-    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+    #pragma warning disable CS1591
     public partial class FeeStatement : IParsable
+    #pragma warning restore CS1591
     {
         /// <summary>The agencyCode property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -55,7 +54,7 @@ namespace OrleansHub.Client.Generated.Models
 #else
         public string TimeZone { get; set; }
 #endif
-        /// <summary>Counts and amounts of some answers: how many, the fields they counted, how many of both were exempt, the đồng charged.</summary>
+        /// <summary>The totals property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public global::OrleansHub.Client.Generated.Models.FeeTotals? Totals { get; set; }

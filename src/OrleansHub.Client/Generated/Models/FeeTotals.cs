@@ -7,11 +7,10 @@ using System.IO;
 using System;
 namespace OrleansHub.Client.Generated.Models
 {
-    /// <summary>
-    /// Counts and amounts of some answers: how many, the fields they counted, how many of both were exempt, the đồng charged.
-    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+    #pragma warning disable CS1591
     public partial class FeeTotals : IParsable
+    #pragma warning restore CS1591
     {
         /// <summary>The amountVnd property</summary>
         public long? AmountVnd { get; set; }

@@ -7,11 +7,10 @@ using System.IO;
 using System;
 namespace OrleansHub.Client.Generated.Models
 {
-    /// <summary>
-    /// A page of the agency&apos;s feed. string FeedPageResponse.Next is the cursor to read on from; it moves past events the agency may nolonger see (they are not delivered), so it can advance while IReadOnlyList&amp;lt;CloudEventResponse&amp;gt; FeedPageResponse.Events is empty.
-    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+    #pragma warning disable CS1591
     public partial class FeedPageResponse : IParsable
+    #pragma warning restore CS1591
     {
         /// <summary>The events property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER

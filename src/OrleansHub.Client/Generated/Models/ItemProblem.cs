@@ -7,11 +7,10 @@ using System.IO;
 using System;
 namespace OrleansHub.Client.Generated.Models
 {
-    /// <summary>
-    /// Why one item of a batch was denied: the same `type` a single lookup would have returned.
-    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+    #pragma warning disable CS1591
     public partial class ItemProblem : IParsable
+    #pragma warning restore CS1591
     {
         /// <summary>The status property</summary>
         public int? Status { get; set; }

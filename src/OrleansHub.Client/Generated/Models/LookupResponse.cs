@@ -7,11 +7,10 @@ using System.IO;
 using System;
 namespace OrleansHub.Client.Generated.Models
 {
-    /// <summary>
-    /// The fields the agency may see (agreement ∩ consent) that the record holds, each with its source and last-updated time.`withheld` names requested fields the citizen&apos;s consent does not cover. `auditId` is this disclosure&apos;s entryin the audit log (the citizen sees it in their access log). `fee` is what this answer was charged (one fieldper field returned; exempt answers show 0 and `exempt: true`).
-    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+    #pragma warning disable CS1591
     public partial class LookupResponse : IParsable
+    #pragma warning restore CS1591
     {
         /// <summary>The auditId property</summary>
         public Guid? AuditId { get; set; }
@@ -31,13 +30,13 @@ namespace OrleansHub.Client.Generated.Models
 #else
         public global::OrleansHub.Client.Generated.Models.FeeResponse Fee { get; set; }
 #endif
-        /// <summary>The fields property</summary>
+        /// <summary>Citizen fields by name, each with its value (typed as the field catalogue defines it), who wrote it and when.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public global::OrleansHub.Client.Generated.Models.LookupResponse_fields? Fields { get; set; }
+        public global::OrleansHub.Client.Generated.Models.CitizenFields? Fields { get; set; }
 #nullable restore
 #else
-        public global::OrleansHub.Client.Generated.Models.LookupResponse_fields Fields { get; set; }
+        public global::OrleansHub.Client.Generated.Models.CitizenFields Fields { get; set; }
 #endif
         /// <summary>The purpose property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -78,7 +77,7 @@ namespace OrleansHub.Client.Generated.Models
                 { "auditId", n => { AuditId = n.GetGuidValue(); } },
                 { "citizenId", n => { CitizenId = n.GetStringValue(); } },
                 { "fee", n => { Fee = n.GetObjectValue<global::OrleansHub.Client.Generated.Models.FeeResponse>(global::OrleansHub.Client.Generated.Models.FeeResponse.CreateFromDiscriminatorValue); } },
-                { "fields", n => { Fields = n.GetObjectValue<global::OrleansHub.Client.Generated.Models.LookupResponse_fields>(global::OrleansHub.Client.Generated.Models.LookupResponse_fields.CreateFromDiscriminatorValue); } },
+                { "fields", n => { Fields = n.GetObjectValue<global::OrleansHub.Client.Generated.Models.CitizenFields>(global::OrleansHub.Client.Generated.Models.CitizenFields.CreateFromDiscriminatorValue); } },
                 { "purpose", n => { Purpose = n.GetStringValue(); } },
                 { "version", n => { Version = n.GetLongValue(); } },
                 { "withheld", n => { Withheld = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
@@ -94,7 +93,7 @@ namespace OrleansHub.Client.Generated.Models
             writer.WriteGuidValue("auditId", AuditId);
             writer.WriteStringValue("citizenId", CitizenId);
             writer.WriteObjectValue<global::OrleansHub.Client.Generated.Models.FeeResponse>("fee", Fee);
-            writer.WriteObjectValue<global::OrleansHub.Client.Generated.Models.LookupResponse_fields>("fields", Fields);
+            writer.WriteObjectValue<global::OrleansHub.Client.Generated.Models.CitizenFields>("fields", Fields);
             writer.WriteStringValue("purpose", Purpose);
             writer.WriteLongValue("version", Version);
             writer.WriteCollectionOfPrimitiveValues<string>("withheld", Withheld);

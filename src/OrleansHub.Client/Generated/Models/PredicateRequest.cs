@@ -7,11 +7,10 @@ using System.IO;
 using System;
 namespace OrleansHub.Client.Generated.Models
 {
-    /// <summary>
-    /// Predicates to answer: each omitted or false/null one is not asked.
-    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+    #pragma warning disable CS1591
     public partial class PredicateRequest : IParsable
+    #pragma warning restore CS1591
     {
         /// <summary>The holdsValidCard property</summary>
         public bool? HoldsValidCard { get; set; }

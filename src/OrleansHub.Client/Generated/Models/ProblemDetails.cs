@@ -8,12 +8,21 @@ using System.IO;
 using System;
 namespace OrleansHub.Client.Generated.Models
 {
+    /// <summary>
+    /// An RFC 9457 problem. Branch on `type`; other members may be added in later versions.
+    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    #pragma warning disable CS1591
-    public partial class ProblemDetails : ApiException, IParsable
-    #pragma warning restore CS1591
+    public partial class ProblemDetails : ApiException, IAdditionalDataHolder, IParsable
     {
-        /// <summary>The detail property</summary>
+        /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
+        public IDictionary<string, object> AdditionalData { get; set; }
+        /// <summary>The audit-log entry that recorded this refusal (agency API); the citizen sees it in their access log.</summary>
+        public Guid? AuditId { get; set; }
+        /// <summary>`rate-limited`: the quota units the request would have cost.</summary>
+        public int? Cost { get; set; }
+        /// <summary>`version-mismatch`: the version the resource is at now.</summary>
+        public int? CurrentVersion { get; set; }
+        /// <summary>What went wrong with this request.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Detail { get; set; }
@@ -21,7 +30,15 @@ namespace OrleansHub.Client.Generated.Models
 #else
         public string Detail { get; set; }
 #endif
-        /// <summary>The instance property</summary>
+        /// <summary>`validation-failed`, `field-not-owned`, `field-not-in-agreement`: one item per broken rule or refused field.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public List<global::OrleansHub.Client.Generated.Models.ProblemDetails_errors>? Errors { get; set; }
+#nullable restore
+#else
+        public List<global::OrleansHub.Client.Generated.Models.ProblemDetails_errors> Errors { get; set; }
+#endif
+        /// <summary>The request&apos;s path.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Instance { get; set; }
@@ -29,11 +46,45 @@ namespace OrleansHub.Client.Generated.Models
 #else
         public string Instance { get; set; }
 #endif
+        /// <summary>`cursor-beyond-end`: the newest cursor the feed has committed; a cursor the feed gave is never beyond it.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? LatestCursor { get; set; }
+#nullable restore
+#else
+        public string LatestCursor { get; set; }
+#endif
+        /// <summary>`rate-limited`: which limit (`rate`, `daily`, `monthly`); `too-many-waiting-reads`: how many waiting reads an agency may hold.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::OrleansHub.Client.Generated.Models.ProblemDetails.ProblemDetails_limit? Limit { get; set; }
+#nullable restore
+#else
+        public global::OrleansHub.Client.Generated.Models.ProblemDetails.ProblemDetails_limit Limit { get; set; }
+#endif
         /// <summary>The primary error message.</summary>
         public override string Message { get => base.Message; }
-        /// <summary>The status property</summary>
+        /// <summary>`cursor-expired`: the oldest cursor the feed still holds; resume from it.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? OldestCursor { get; set; }
+#nullable restore
+#else
+        public string OldestCursor { get; set; }
+#endif
+        /// <summary>`rate-limited`: the `Retry-After` seconds.</summary>
+        public int? RetryAfterSeconds { get; set; }
+        /// <summary>`fee-schedule-conflict`: the calendar rule the schedule broke.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? Rule { get; set; }
+#nullable restore
+#else
+        public string Rule { get; set; }
+#endif
+        /// <summary>The HTTP status.</summary>
         public int? Status { get; set; }
-        /// <summary>The title property</summary>
+        /// <summary>The problem type&apos;s one-line summary.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Title { get; set; }
@@ -41,7 +92,15 @@ namespace OrleansHub.Client.Generated.Models
 #else
         public string Title { get; set; }
 #endif
-        /// <summary>The type property</summary>
+        /// <summary>The request&apos;s trace ID, for the operator&apos;s logs.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? TraceId { get; set; }
+#nullable restore
+#else
+        public string TraceId { get; set; }
+#endif
+        /// <summary>The problem type, e.g. `/problems/validation-failed`; resolves to a page describing it.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Type { get; set; }
@@ -49,6 +108,13 @@ namespace OrleansHub.Client.Generated.Models
 #else
         public string Type { get; set; }
 #endif
+        /// <summary>
+        /// Instantiates a new <see cref="global::OrleansHub.Client.Generated.Models.ProblemDetails"/> and sets the default values.
+        /// </summary>
+        public ProblemDetails()
+        {
+            AdditionalData = new Dictionary<string, object>();
+        }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
@@ -67,10 +133,20 @@ namespace OrleansHub.Client.Generated.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
+                { "auditId", n => { AuditId = n.GetGuidValue(); } },
+                { "cost", n => { Cost = n.GetIntValue(); } },
+                { "currentVersion", n => { CurrentVersion = n.GetIntValue(); } },
                 { "detail", n => { Detail = n.GetStringValue(); } },
+                { "errors", n => { Errors = n.GetCollectionOfObjectValues<global::OrleansHub.Client.Generated.Models.ProblemDetails_errors>(global::OrleansHub.Client.Generated.Models.ProblemDetails_errors.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "instance", n => { Instance = n.GetStringValue(); } },
+                { "latestCursor", n => { LatestCursor = n.GetStringValue(); } },
+                { "limit", n => { Limit = n.GetObjectValue<global::OrleansHub.Client.Generated.Models.ProblemDetails.ProblemDetails_limit>(global::OrleansHub.Client.Generated.Models.ProblemDetails.ProblemDetails_limit.CreateFromDiscriminatorValue); } },
+                { "oldestCursor", n => { OldestCursor = n.GetStringValue(); } },
+                { "retryAfterSeconds", n => { RetryAfterSeconds = n.GetIntValue(); } },
+                { "rule", n => { Rule = n.GetStringValue(); } },
                 { "status", n => { Status = n.GetIntValue(); } },
                 { "title", n => { Title = n.GetStringValue(); } },
+                { "traceId", n => { TraceId = n.GetStringValue(); } },
                 { "type", n => { Type = n.GetStringValue(); } },
             };
         }
@@ -81,11 +157,83 @@ namespace OrleansHub.Client.Generated.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
+            writer.WriteGuidValue("auditId", AuditId);
+            writer.WriteIntValue("cost", Cost);
+            writer.WriteIntValue("currentVersion", CurrentVersion);
             writer.WriteStringValue("detail", Detail);
+            writer.WriteCollectionOfObjectValues<global::OrleansHub.Client.Generated.Models.ProblemDetails_errors>("errors", Errors);
             writer.WriteStringValue("instance", Instance);
+            writer.WriteStringValue("latestCursor", LatestCursor);
+            writer.WriteObjectValue<global::OrleansHub.Client.Generated.Models.ProblemDetails.ProblemDetails_limit>("limit", Limit);
+            writer.WriteStringValue("oldestCursor", OldestCursor);
+            writer.WriteIntValue("retryAfterSeconds", RetryAfterSeconds);
+            writer.WriteStringValue("rule", Rule);
             writer.WriteIntValue("status", Status);
             writer.WriteStringValue("title", Title);
+            writer.WriteStringValue("traceId", TraceId);
             writer.WriteStringValue("type", Type);
+            writer.WriteAdditionalData(AdditionalData);
+        }
+        /// <summary>
+        /// Composed type wrapper for classes <see cref="int"/>, <see cref="string"/>
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+        public partial class ProblemDetails_limit : IComposedTypeWrapper, IParsable
+        {
+            /// <summary>Composed type representation for type <see cref="int"/></summary>
+            public int? Integer { get; set; }
+            /// <summary>Composed type representation for type <see cref="string"/></summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+            public string? String { get; set; }
+#nullable restore
+#else
+            public string String { get; set; }
+#endif
+            /// <summary>
+            /// Creates a new instance of the appropriate class based on discriminator value
+            /// </summary>
+            /// <returns>A <see cref="global::OrleansHub.Client.Generated.Models.ProblemDetails.ProblemDetails_limit"/></returns>
+            /// <param name="parseNode">The parse node to use to read the discriminator value and create the object</param>
+            public static global::OrleansHub.Client.Generated.Models.ProblemDetails.ProblemDetails_limit CreateFromDiscriminatorValue(IParseNode parseNode)
+            {
+                if(ReferenceEquals(parseNode, null)) throw new ArgumentNullException(nameof(parseNode));
+                var mappingValue = parseNode.GetChildNode("")?.GetStringValue();
+                var result = new global::OrleansHub.Client.Generated.Models.ProblemDetails.ProblemDetails_limit();
+                if(parseNode.GetIntValue() is int integerValue)
+                {
+                    result.Integer = integerValue;
+                }
+                else if(parseNode.GetStringValue() is string stringValue)
+                {
+                    result.String = stringValue;
+                }
+                return result;
+            }
+            /// <summary>
+            /// The deserialization information for the current model
+            /// </summary>
+            /// <returns>A IDictionary&lt;string, Action&lt;IParseNode&gt;&gt;</returns>
+            public virtual IDictionary<string, Action<IParseNode>> GetFieldDeserializers()
+            {
+                return new Dictionary<string, Action<IParseNode>>();
+            }
+            /// <summary>
+            /// Serializes information the current object
+            /// </summary>
+            /// <param name="writer">Serialization writer to use to serialize this model</param>
+            public virtual void Serialize(ISerializationWriter writer)
+            {
+                if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
+                if(Integer != null)
+                {
+                    writer.WriteIntValue(null, Integer);
+                }
+                else if(String != null)
+                {
+                    writer.WriteStringValue(null, String);
+                }
+            }
         }
     }
 }

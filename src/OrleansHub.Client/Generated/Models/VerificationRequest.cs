@@ -7,11 +7,10 @@ using System.IO;
 using System;
 namespace OrleansHub.Client.Generated.Models
 {
-    /// <summary>
-    /// Claimed values to check against the record (field → claimed value) and predicates; the answer says yes or no peritem and never carries a stored value.
-    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+    #pragma warning disable CS1591
     public partial class VerificationRequest : IParsable
+    #pragma warning restore CS1591
     {
         /// <summary>The citizenId property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER

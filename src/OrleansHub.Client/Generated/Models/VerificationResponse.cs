@@ -7,11 +7,10 @@ using System.IO;
 using System;
 namespace OrleansHub.Client.Generated.Models
 {
-    /// <summary>
-    /// Per claim and per asked predicate: true when it holds. `withheld` names fields the citizen&apos;s consent does notcover. `fee` counts one field per claim and per predicate answered.
-    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+    #pragma warning disable CS1591
     public partial class VerificationResponse : IParsable
+    #pragma warning restore CS1591
     {
         /// <summary>The auditId property</summary>
         public Guid? AuditId { get; set; }

@@ -7,11 +7,10 @@ using System.IO;
 using System;
 namespace OrleansHub.Client.Generated.Models
 {
-    /// <summary>
-    /// Deliver again from a feed cursor.
-    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+    #pragma warning disable CS1591
     public partial class WebhookReplayRequest : IParsable
+    #pragma warning restore CS1591
     {
         /// <summary>The after property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER

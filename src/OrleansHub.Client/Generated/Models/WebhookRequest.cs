@@ -7,11 +7,10 @@ using System.IO;
 using System;
 namespace OrleansHub.Client.Generated.Models
 {
-    /// <summary>
-    /// Register a webhook; `after` (a feed cursor) says where delivery starts, by default the feed&apos;s current end;`rotateSecret` issues a new signing secret (shown once, in the answer).
-    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+    #pragma warning disable CS1591
     public partial class WebhookRequest : IParsable
+    #pragma warning restore CS1591
     {
         /// <summary>The after property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER

@@ -7,11 +7,10 @@ using System.IO;
 using System;
 namespace OrleansHub.Client.Generated.Models
 {
-    /// <summary>
-    /// An agency&apos;s webhook. string? WebhookResponse.Secret is shown once, in the answer that created or rotated it. string? WebhookResponse.KeyId isthe agency key that last set the URL or secret (revoking it disables the webhook); DateTimeOffset? WebhookResponse.VerifiedAt when theendpoint last answered the verification challenge; string? WebhookResponse.DisabledReason `operator` or `key-revoked`.
-    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+    #pragma warning disable CS1591
     public partial class WebhookResponse : IParsable
+    #pragma warning restore CS1591
     {
         /// <summary>The attempts property</summary>
         public int? Attempts { get; set; }

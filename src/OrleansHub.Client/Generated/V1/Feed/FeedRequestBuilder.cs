@@ -40,7 +40,7 @@ namespace OrleansHub.Client.Generated.V1.Feed
         {
         }
         /// <summary>
-        /// CloudEvents 1.0, oldest first, up to `limit` (100 by default, at most 500) after `after` (`0`: from the start). With `wait` (seconds, at most 30) an empty read waits for the next event (long-poll). Pass `next` as `after`. Each event lists only the changed fields the agreement and, where needed, the citizen&apos;s consent cover now. A cursor older than the feed&apos;s retention is `410 cursor-expired` with the oldest cursor kept. An agency may hold a limited number of long-polls and streams open on one silo (`Hub:Feeds:MaxWaitingReadsPerAgency`, 20); beyond it, `429 too-many-waiting-reads`.
+        /// CloudEvents 1.0, oldest first, up to `limit` (100 by default, at most 500) after `after` (`0`: from the start). With `wait` (seconds, at most 30) an empty read waits for the next event (long-poll). Pass `next` as `after`. A cursor past the feed&apos;s end (beyond the newest position committed, which every cursor the feed gave is at or below) is `400 cursor-beyond-end` with `latestCursor`, so a corrupted cursor cannot silently skip events. Each event lists only the changed fields the agreement and, where needed, the citizen&apos;s consent cover now. A cursor older than the feed&apos;s retention is `410 cursor-expired` with the oldest cursor kept. An agency may hold a limited number of long-polls and streams open on one silo (`Hub:Feeds:MaxWaitingReadsPerAgency`, 20); beyond it, `429 too-many-waiting-reads`.
         /// </summary>
         /// <returns>A <see cref="global::OrleansHub.Client.Generated.Models.FeedPageResponse"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -50,6 +50,7 @@ namespace OrleansHub.Client.Generated.V1.Feed
         /// <exception cref="global::OrleansHub.Client.Generated.Models.ProblemDetails">When receiving a 403 status code</exception>
         /// <exception cref="global::OrleansHub.Client.Generated.Models.ProblemDetails">When receiving a 410 status code</exception>
         /// <exception cref="global::OrleansHub.Client.Generated.Models.ProblemDetails">When receiving a 429 status code</exception>
+        /// <exception cref="global::OrleansHub.Client.Generated.Models.ProblemDetails">When receiving a 431 status code</exception>
         /// <exception cref="global::OrleansHub.Client.Generated.Models.ProblemDetails">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -68,12 +69,13 @@ namespace OrleansHub.Client.Generated.V1.Feed
                 { "403", global::OrleansHub.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "410", global::OrleansHub.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "429", global::OrleansHub.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "431", global::OrleansHub.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "503", global::OrleansHub.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::OrleansHub.Client.Generated.Models.FeedPageResponse>(requestInfo, global::OrleansHub.Client.Generated.Models.FeedPageResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// CloudEvents 1.0, oldest first, up to `limit` (100 by default, at most 500) after `after` (`0`: from the start). With `wait` (seconds, at most 30) an empty read waits for the next event (long-poll). Pass `next` as `after`. Each event lists only the changed fields the agreement and, where needed, the citizen&apos;s consent cover now. A cursor older than the feed&apos;s retention is `410 cursor-expired` with the oldest cursor kept. An agency may hold a limited number of long-polls and streams open on one silo (`Hub:Feeds:MaxWaitingReadsPerAgency`, 20); beyond it, `429 too-many-waiting-reads`.
+        /// CloudEvents 1.0, oldest first, up to `limit` (100 by default, at most 500) after `after` (`0`: from the start). With `wait` (seconds, at most 30) an empty read waits for the next event (long-poll). Pass `next` as `after`. A cursor past the feed&apos;s end (beyond the newest position committed, which every cursor the feed gave is at or below) is `400 cursor-beyond-end` with `latestCursor`, so a corrupted cursor cannot silently skip events. Each event lists only the changed fields the agreement and, where needed, the citizen&apos;s consent cover now. A cursor older than the feed&apos;s retention is `410 cursor-expired` with the oldest cursor kept. An agency may hold a limited number of long-polls and streams open on one silo (`Hub:Feeds:MaxWaitingReadsPerAgency`, 20); beyond it, `429 too-many-waiting-reads`.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -101,7 +103,7 @@ namespace OrleansHub.Client.Generated.V1.Feed
             return new global::OrleansHub.Client.Generated.V1.Feed.FeedRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// CloudEvents 1.0, oldest first, up to `limit` (100 by default, at most 500) after `after` (`0`: from the start). With `wait` (seconds, at most 30) an empty read waits for the next event (long-poll). Pass `next` as `after`. Each event lists only the changed fields the agreement and, where needed, the citizen&apos;s consent cover now. A cursor older than the feed&apos;s retention is `410 cursor-expired` with the oldest cursor kept. An agency may hold a limited number of long-polls and streams open on one silo (`Hub:Feeds:MaxWaitingReadsPerAgency`, 20); beyond it, `429 too-many-waiting-reads`.
+        /// CloudEvents 1.0, oldest first, up to `limit` (100 by default, at most 500) after `after` (`0`: from the start). With `wait` (seconds, at most 30) an empty read waits for the next event (long-poll). Pass `next` as `after`. A cursor past the feed&apos;s end (beyond the newest position committed, which every cursor the feed gave is at or below) is `400 cursor-beyond-end` with `latestCursor`, so a corrupted cursor cannot silently skip events. Each event lists only the changed fields the agreement and, where needed, the citizen&apos;s consent cover now. A cursor older than the feed&apos;s retention is `410 cursor-expired` with the oldest cursor kept. An agency may hold a limited number of long-polls and streams open on one silo (`Hub:Feeds:MaxWaitingReadsPerAgency`, 20); beyond it, `429 too-many-waiting-reads`.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class FeedRequestBuilderGetQueryParameters 

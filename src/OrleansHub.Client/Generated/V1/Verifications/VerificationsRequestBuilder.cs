@@ -37,7 +37,7 @@ namespace OrleansHub.Client.Generated.V1.Verifications
         /// Claims (field → claimed value) are compared after Unicode normalisation, ignoring case and spacing. Predicates: isAlive, minimumAge, holdsValidCard, residesInProvince. The answer is yes/no per item and never carries a stored value.
         /// </summary>
         /// <returns>A <see cref="global::OrleansHub.Client.Generated.Models.VerificationResponse"/></returns>
-        /// <param name="body">Claimed values to check against the record (field → claimed value) and predicates; the answer says yes or no peritem and never carries a stored value.</param>
+        /// <param name="body">The request body</param>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::OrleansHub.Client.Generated.Models.ProblemDetails">When receiving a 400 status code</exception>
@@ -45,9 +45,12 @@ namespace OrleansHub.Client.Generated.V1.Verifications
         /// <exception cref="global::OrleansHub.Client.Generated.Models.ProblemDetails">When receiving a 402 status code</exception>
         /// <exception cref="global::OrleansHub.Client.Generated.Models.ProblemDetails">When receiving a 403 status code</exception>
         /// <exception cref="global::OrleansHub.Client.Generated.Models.ProblemDetails">When receiving a 404 status code</exception>
+        /// <exception cref="global::OrleansHub.Client.Generated.Models.ProblemDetails">When receiving a 409 status code</exception>
         /// <exception cref="global::OrleansHub.Client.Generated.Models.ProblemDetails">When receiving a 413 status code</exception>
         /// <exception cref="global::OrleansHub.Client.Generated.Models.ProblemDetails">When receiving a 415 status code</exception>
+        /// <exception cref="global::OrleansHub.Client.Generated.Models.ProblemDetails">When receiving a 422 status code</exception>
         /// <exception cref="global::OrleansHub.Client.Generated.Models.ProblemDetails">When receiving a 429 status code</exception>
+        /// <exception cref="global::OrleansHub.Client.Generated.Models.ProblemDetails">When receiving a 431 status code</exception>
         /// <exception cref="global::OrleansHub.Client.Generated.Models.ProblemDetails">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -67,9 +70,12 @@ namespace OrleansHub.Client.Generated.V1.Verifications
                 { "402", global::OrleansHub.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "403", global::OrleansHub.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "404", global::OrleansHub.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "409", global::OrleansHub.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "413", global::OrleansHub.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "415", global::OrleansHub.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "422", global::OrleansHub.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "429", global::OrleansHub.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "431", global::OrleansHub.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "503", global::OrleansHub.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::OrleansHub.Client.Generated.Models.VerificationResponse>(requestInfo, global::OrleansHub.Client.Generated.Models.VerificationResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
@@ -78,7 +84,7 @@ namespace OrleansHub.Client.Generated.V1.Verifications
         /// Claims (field → claimed value) are compared after Unicode normalisation, ignoring case and spacing. Predicates: isAlive, minimumAge, holdsValidCard, residesInProvince. The answer is yes/no per item and never carries a stored value.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
-        /// <param name="body">Claimed values to check against the record (field → claimed value) and predicates; the answer says yes or no peritem and never carries a stored value.</param>
+        /// <param name="body">The request body</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable

@@ -47,6 +47,8 @@ namespace OrleansHub.Client.Generated.V1.Webhook
         /// <exception cref="global::OrleansHub.Client.Generated.Models.ProblemDetails">When receiving a 401 status code</exception>
         /// <exception cref="global::OrleansHub.Client.Generated.Models.ProblemDetails">When receiving a 403 status code</exception>
         /// <exception cref="global::OrleansHub.Client.Generated.Models.ProblemDetails">When receiving a 404 status code</exception>
+        /// <exception cref="global::OrleansHub.Client.Generated.Models.ProblemDetails">When receiving a 429 status code</exception>
+        /// <exception cref="global::OrleansHub.Client.Generated.Models.ProblemDetails">When receiving a 431 status code</exception>
         /// <exception cref="global::OrleansHub.Client.Generated.Models.ProblemDetails">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -63,6 +65,8 @@ namespace OrleansHub.Client.Generated.V1.Webhook
                 { "401", global::OrleansHub.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "403", global::OrleansHub.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "404", global::OrleansHub.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "429", global::OrleansHub.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "431", global::OrleansHub.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "503", global::OrleansHub.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };
             await RequestAdapter.SendNoContentAsync(requestInfo, errorMapping, cancellationToken).ConfigureAwait(false);
@@ -76,6 +80,8 @@ namespace OrleansHub.Client.Generated.V1.Webhook
         /// <exception cref="global::OrleansHub.Client.Generated.Models.ProblemDetails">When receiving a 401 status code</exception>
         /// <exception cref="global::OrleansHub.Client.Generated.Models.ProblemDetails">When receiving a 403 status code</exception>
         /// <exception cref="global::OrleansHub.Client.Generated.Models.ProblemDetails">When receiving a 404 status code</exception>
+        /// <exception cref="global::OrleansHub.Client.Generated.Models.ProblemDetails">When receiving a 429 status code</exception>
+        /// <exception cref="global::OrleansHub.Client.Generated.Models.ProblemDetails">When receiving a 431 status code</exception>
         /// <exception cref="global::OrleansHub.Client.Generated.Models.ProblemDetails">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -92,15 +98,17 @@ namespace OrleansHub.Client.Generated.V1.Webhook
                 { "401", global::OrleansHub.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "403", global::OrleansHub.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "404", global::OrleansHub.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "429", global::OrleansHub.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "431", global::OrleansHub.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "503", global::OrleansHub.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::OrleansHub.Client.Generated.Models.WebhookResponse>(requestInfo, global::OrleansHub.Client.Generated.Models.WebhookResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Each delivery is a `POST` of a feed page (`{events, next}`, at most 100 events, in feed order) signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature` with the `whsec_` secret, shown only in the answer that creates the webhook). A 2xx answer within 10 s is delivery; anything else is retried with exponential backoff and jitter for up to `Hub:Webhooks:RetryFor` (24 h), then the webhook is `failing` and events wait in the feed for a replay. Delivery starts after `after` (default: the feed&apos;s current end); registering again changes the URL and keeps the cursor and secret unless `after` is given (`rotateSecret: true` issues a new secret, shown once). The URL must be https and resolve only to public addresses (loopback, private and link-local ranges are refused). A new URL or secret takes effect only after the endpoint answers a verification challenge: a signed POST (same headers, signed with the new secret) of `{&quot;type&quot;:&quot;vn.orleanshub.webhook.verification&quot;,&quot;challenge&quot;:&quot;...&quot;}` that must be answered 2xx with `{&quot;challenge&quot;:&quot;&lt;the same value&gt;&quot;}`; otherwise `422 webhook-verification-failed` and nothing changes. Every change and refused verification is audited. The webhook is bound to the key that set it: revoking that key disables it (register it again with a current key). A webhook the operator disabled cannot be changed (`409 webhook-disabled`).
+        /// Each delivery is a `POST` in CloudEvents&apos; batched HTTP content mode: `Content-Type: application/cloudevents-batch+json`, the body a JSON array of CloudEvents (at most 100, in feed order, each as the pull feed shows it), and the `Hub-Next-Cursor` header holding the feed cursor after the last one (also the last number of the signed `webhook-id`, `msg_{first}_{last}`); signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature` with the `whsec_` secret, shown only in the answer that creates the webhook). A 2xx answer within 10 s is delivery; anything else is retried with exponential backoff and jitter for up to `Hub:Webhooks:RetryFor` (24 h), then the webhook is `failing` and events wait in the feed for a replay. Delivery starts after `after` (default: the feed&apos;s current end); registering again changes the URL and keeps the cursor and secret unless `after` is given (`rotateSecret: true` issues a new secret, shown once). The URL must be https and resolve only to public addresses (loopback, private and link-local ranges are refused). A new URL or secret takes effect only after the endpoint answers a verification challenge: a signed POST (same headers, signed with the new secret) of one structured-mode CloudEvent (`application/cloudevents+json`) `{&quot;specversion&quot;:&quot;1.0&quot;,&quot;type&quot;:&quot;vn.orleanshub.webhook.verification&quot;,&quot;challenge&quot;:&quot;...&quot;,…}` that must be answered 2xx with `{&quot;challenge&quot;:&quot;&lt;the same value&gt;&quot;}`; otherwise `422 webhook-verification-failed` and nothing changes. Every change and refused verification is audited. The webhook is bound to the key that set it: revoking that key disables it (register it again with a current key). A webhook the operator disabled cannot be changed (`409 webhook-disabled`).
         /// </summary>
         /// <returns>A <see cref="global::OrleansHub.Client.Generated.Models.WebhookResponse"/></returns>
-        /// <param name="body">Register a webhook; `after` (a feed cursor) says where delivery starts, by default the feed&apos;s current end;`rotateSecret` issues a new signing secret (shown once, in the answer).</param>
+        /// <param name="body">The request body</param>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::OrleansHub.Client.Generated.Models.ProblemDetails">When receiving a 400 status code</exception>
@@ -111,6 +119,8 @@ namespace OrleansHub.Client.Generated.V1.Webhook
         /// <exception cref="global::OrleansHub.Client.Generated.Models.ProblemDetails">When receiving a 413 status code</exception>
         /// <exception cref="global::OrleansHub.Client.Generated.Models.ProblemDetails">When receiving a 415 status code</exception>
         /// <exception cref="global::OrleansHub.Client.Generated.Models.ProblemDetails">When receiving a 422 status code</exception>
+        /// <exception cref="global::OrleansHub.Client.Generated.Models.ProblemDetails">When receiving a 429 status code</exception>
+        /// <exception cref="global::OrleansHub.Client.Generated.Models.ProblemDetails">When receiving a 431 status code</exception>
         /// <exception cref="global::OrleansHub.Client.Generated.Models.ProblemDetails">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -133,6 +143,8 @@ namespace OrleansHub.Client.Generated.V1.Webhook
                 { "413", global::OrleansHub.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "415", global::OrleansHub.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "422", global::OrleansHub.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "429", global::OrleansHub.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "431", global::OrleansHub.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "503", global::OrleansHub.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::OrleansHub.Client.Generated.Models.WebhookResponse>(requestInfo, global::OrleansHub.Client.Generated.Models.WebhookResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
@@ -176,10 +188,10 @@ namespace OrleansHub.Client.Generated.V1.Webhook
             return requestInfo;
         }
         /// <summary>
-        /// Each delivery is a `POST` of a feed page (`{events, next}`, at most 100 events, in feed order) signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature` with the `whsec_` secret, shown only in the answer that creates the webhook). A 2xx answer within 10 s is delivery; anything else is retried with exponential backoff and jitter for up to `Hub:Webhooks:RetryFor` (24 h), then the webhook is `failing` and events wait in the feed for a replay. Delivery starts after `after` (default: the feed&apos;s current end); registering again changes the URL and keeps the cursor and secret unless `after` is given (`rotateSecret: true` issues a new secret, shown once). The URL must be https and resolve only to public addresses (loopback, private and link-local ranges are refused). A new URL or secret takes effect only after the endpoint answers a verification challenge: a signed POST (same headers, signed with the new secret) of `{&quot;type&quot;:&quot;vn.orleanshub.webhook.verification&quot;,&quot;challenge&quot;:&quot;...&quot;}` that must be answered 2xx with `{&quot;challenge&quot;:&quot;&lt;the same value&gt;&quot;}`; otherwise `422 webhook-verification-failed` and nothing changes. Every change and refused verification is audited. The webhook is bound to the key that set it: revoking that key disables it (register it again with a current key). A webhook the operator disabled cannot be changed (`409 webhook-disabled`).
+        /// Each delivery is a `POST` in CloudEvents&apos; batched HTTP content mode: `Content-Type: application/cloudevents-batch+json`, the body a JSON array of CloudEvents (at most 100, in feed order, each as the pull feed shows it), and the `Hub-Next-Cursor` header holding the feed cursor after the last one (also the last number of the signed `webhook-id`, `msg_{first}_{last}`); signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature` with the `whsec_` secret, shown only in the answer that creates the webhook). A 2xx answer within 10 s is delivery; anything else is retried with exponential backoff and jitter for up to `Hub:Webhooks:RetryFor` (24 h), then the webhook is `failing` and events wait in the feed for a replay. Delivery starts after `after` (default: the feed&apos;s current end); registering again changes the URL and keeps the cursor and secret unless `after` is given (`rotateSecret: true` issues a new secret, shown once). The URL must be https and resolve only to public addresses (loopback, private and link-local ranges are refused). A new URL or secret takes effect only after the endpoint answers a verification challenge: a signed POST (same headers, signed with the new secret) of one structured-mode CloudEvent (`application/cloudevents+json`) `{&quot;specversion&quot;:&quot;1.0&quot;,&quot;type&quot;:&quot;vn.orleanshub.webhook.verification&quot;,&quot;challenge&quot;:&quot;...&quot;,…}` that must be answered 2xx with `{&quot;challenge&quot;:&quot;&lt;the same value&gt;&quot;}`; otherwise `422 webhook-verification-failed` and nothing changes. Every change and refused verification is audited. The webhook is bound to the key that set it: revoking that key disables it (register it again with a current key). A webhook the operator disabled cannot be changed (`409 webhook-disabled`).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
-        /// <param name="body">Register a webhook; `after` (a feed cursor) says where delivery starts, by default the feed&apos;s current end;`rotateSecret` issues a new signing secret (shown once, in the answer).</param>
+        /// <param name="body">The request body</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable

@@ -44,6 +44,7 @@ namespace OrleansHub.Client.Generated.V1.Feed.StreamNamespace
         /// <exception cref="global::OrleansHub.Client.Generated.Models.ProblemDetails">When receiving a 403 status code</exception>
         /// <exception cref="global::OrleansHub.Client.Generated.Models.ProblemDetails">When receiving a 410 status code</exception>
         /// <exception cref="global::OrleansHub.Client.Generated.Models.ProblemDetails">When receiving a 429 status code</exception>
+        /// <exception cref="global::OrleansHub.Client.Generated.Models.ProblemDetails">When receiving a 431 status code</exception>
         /// <exception cref="global::OrleansHub.Client.Generated.Models.ProblemDetails">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -62,6 +63,7 @@ namespace OrleansHub.Client.Generated.V1.Feed.StreamNamespace
                 { "403", global::OrleansHub.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "410", global::OrleansHub.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "429", global::OrleansHub.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "431", global::OrleansHub.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "503", global::OrleansHub.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendPrimitiveAsync<Stream>(requestInfo, errorMapping, cancellationToken).ConfigureAwait(false);

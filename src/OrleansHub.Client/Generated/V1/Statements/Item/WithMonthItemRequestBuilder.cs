@@ -42,7 +42,9 @@ namespace OrleansHub.Client.Generated.V1.Statements.Item
         /// <exception cref="global::OrleansHub.Client.Generated.Models.ProblemDetails">When receiving a 400 status code</exception>
         /// <exception cref="global::OrleansHub.Client.Generated.Models.ProblemDetails">When receiving a 401 status code</exception>
         /// <exception cref="global::OrleansHub.Client.Generated.Models.ProblemDetails">When receiving a 403 status code</exception>
+        /// <exception cref="global::OrleansHub.Client.Generated.Models.ProblemDetails">When receiving a 404 status code</exception>
         /// <exception cref="global::OrleansHub.Client.Generated.Models.ProblemDetails">When receiving a 429 status code</exception>
+        /// <exception cref="global::OrleansHub.Client.Generated.Models.ProblemDetails">When receiving a 431 status code</exception>
         /// <exception cref="global::OrleansHub.Client.Generated.Models.ProblemDetails">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -59,7 +61,9 @@ namespace OrleansHub.Client.Generated.V1.Statements.Item
                 { "400", global::OrleansHub.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "401", global::OrleansHub.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "403", global::OrleansHub.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "404", global::OrleansHub.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "429", global::OrleansHub.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "431", global::OrleansHub.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "503", global::OrleansHub.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::OrleansHub.Client.Generated.Models.FeeStatement>(requestInfo, global::OrleansHub.Client.Generated.Models.FeeStatement.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);

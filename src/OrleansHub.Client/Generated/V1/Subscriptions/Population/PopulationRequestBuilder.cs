@@ -54,6 +54,8 @@ namespace OrleansHub.Client.Generated.V1.Subscriptions.Population
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::OrleansHub.Client.Generated.Models.ProblemDetails">When receiving a 401 status code</exception>
         /// <exception cref="global::OrleansHub.Client.Generated.Models.ProblemDetails">When receiving a 403 status code</exception>
+        /// <exception cref="global::OrleansHub.Client.Generated.Models.ProblemDetails">When receiving a 429 status code</exception>
+        /// <exception cref="global::OrleansHub.Client.Generated.Models.ProblemDetails">When receiving a 431 status code</exception>
         /// <exception cref="global::OrleansHub.Client.Generated.Models.ProblemDetails">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -69,6 +71,8 @@ namespace OrleansHub.Client.Generated.V1.Subscriptions.Population
             {
                 { "401", global::OrleansHub.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "403", global::OrleansHub.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "429", global::OrleansHub.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "431", global::OrleansHub.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "503", global::OrleansHub.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };
             var collectionResult = await RequestAdapter.SendCollectionAsync<global::OrleansHub.Client.Generated.Models.PopulationSubscriptionResponse>(requestInfo, global::OrleansHub.Client.Generated.Models.PopulationSubscriptionResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);

@@ -37,7 +37,7 @@ namespace OrleansHub.Client.Generated.V1.Webhook.Replay
         /// From any cursor the feed still keeps (older: `410 cursor-expired`); clears a `failing` state.
         /// </summary>
         /// <returns>A <see cref="global::OrleansHub.Client.Generated.Models.WebhookResponse"/></returns>
-        /// <param name="body">Deliver again from a feed cursor.</param>
+        /// <param name="body">The request body</param>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::OrleansHub.Client.Generated.Models.ProblemDetails">When receiving a 400 status code</exception>
@@ -47,6 +47,8 @@ namespace OrleansHub.Client.Generated.V1.Webhook.Replay
         /// <exception cref="global::OrleansHub.Client.Generated.Models.ProblemDetails">When receiving a 410 status code</exception>
         /// <exception cref="global::OrleansHub.Client.Generated.Models.ProblemDetails">When receiving a 413 status code</exception>
         /// <exception cref="global::OrleansHub.Client.Generated.Models.ProblemDetails">When receiving a 415 status code</exception>
+        /// <exception cref="global::OrleansHub.Client.Generated.Models.ProblemDetails">When receiving a 429 status code</exception>
+        /// <exception cref="global::OrleansHub.Client.Generated.Models.ProblemDetails">When receiving a 431 status code</exception>
         /// <exception cref="global::OrleansHub.Client.Generated.Models.ProblemDetails">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -68,6 +70,8 @@ namespace OrleansHub.Client.Generated.V1.Webhook.Replay
                 { "410", global::OrleansHub.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "413", global::OrleansHub.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "415", global::OrleansHub.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "429", global::OrleansHub.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "431", global::OrleansHub.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "503", global::OrleansHub.Client.Generated.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::OrleansHub.Client.Generated.Models.WebhookResponse>(requestInfo, global::OrleansHub.Client.Generated.Models.WebhookResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
@@ -76,7 +80,7 @@ namespace OrleansHub.Client.Generated.V1.Webhook.Replay
         /// From any cursor the feed still keeps (older: `410 cursor-expired`); clears a `failing` state.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
-        /// <param name="body">Deliver again from a feed cursor.</param>
+        /// <param name="body">The request body</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable

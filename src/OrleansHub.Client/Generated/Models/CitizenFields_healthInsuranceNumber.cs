@@ -9,27 +9,36 @@ namespace OrleansHub.Client.Generated.Models
 {
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     #pragma warning disable CS1591
-    public partial class LookupResponse_fields : IAdditionalDataHolder, IParsable
+    public partial class CitizenFields_healthInsuranceNumber : IParsable
     #pragma warning restore CS1591
     {
-        /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
-        public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>
-        /// Instantiates a new <see cref="global::OrleansHub.Client.Generated.Models.LookupResponse_fields"/> and sets the default values.
-        /// </summary>
-        public LookupResponse_fields()
-        {
-            AdditionalData = new Dictionary<string, object>();
-        }
+        /// <summary>Who wrote the value: `registry` or the owning agency&apos;s code.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? Source { get; set; }
+#nullable restore
+#else
+        public string Source { get; set; }
+#endif
+        /// <summary>When it was last written.</summary>
+        public DateTimeOffset? UpdatedAt { get; set; }
+        /// <summary>2 upper-case letters, a benefit digit 1-5, a 2-digit province and 10 digits</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? Value { get; set; }
+#nullable restore
+#else
+        public string Value { get; set; }
+#endif
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
-        /// <returns>A <see cref="global::OrleansHub.Client.Generated.Models.LookupResponse_fields"/></returns>
+        /// <returns>A <see cref="global::OrleansHub.Client.Generated.Models.CitizenFields_healthInsuranceNumber"/></returns>
         /// <param name="parseNode">The parse node to use to read the discriminator value and create the object</param>
-        public static global::OrleansHub.Client.Generated.Models.LookupResponse_fields CreateFromDiscriminatorValue(IParseNode parseNode)
+        public static global::OrleansHub.Client.Generated.Models.CitizenFields_healthInsuranceNumber CreateFromDiscriminatorValue(IParseNode parseNode)
         {
             if(ReferenceEquals(parseNode, null)) throw new ArgumentNullException(nameof(parseNode));
-            return new global::OrleansHub.Client.Generated.Models.LookupResponse_fields();
+            return new global::OrleansHub.Client.Generated.Models.CitizenFields_healthInsuranceNumber();
         }
         /// <summary>
         /// The deserialization information for the current model
@@ -39,6 +48,9 @@ namespace OrleansHub.Client.Generated.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
+                { "source", n => { Source = n.GetStringValue(); } },
+                { "updatedAt", n => { UpdatedAt = n.GetDateTimeOffsetValue(); } },
+                { "value", n => { Value = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -48,7 +60,9 @@ namespace OrleansHub.Client.Generated.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteAdditionalData(AdditionalData);
+            writer.WriteStringValue("source", Source);
+            writer.WriteDateTimeOffsetValue("updatedAt", UpdatedAt);
+            writer.WriteStringValue("value", Value);
         }
     }
 }

@@ -199,7 +199,7 @@ public class AuthorizationParties : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await admin.PatchCitizenAsync(CitizenX, new { permanentResidence = "Số 1 Tràng Tiền, Hoàn Kiếm, Hà Nội" })).StatusCode);
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await Factory.DisposeAsync();
         if (_receiver is not null)
@@ -266,7 +266,8 @@ public class AuthorizationParties : IAsyncLifetime
         return id;
     }
 
-    private async Task<string> IssueTokenAsync(string citizenId)
+    /// <summary>A citizen token for <paramref name="citizenId"/>, from the hub's development issuer.</summary>
+    protected virtual async Task<string> IssueTokenAsync(string citizenId)
     {
         var response = await Operator().PostAsJsonAsync("/dev/citizen-tokens", new { citizenId });
         response.EnsureSuccessStatusCode();

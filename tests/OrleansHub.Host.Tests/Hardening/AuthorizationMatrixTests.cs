@@ -187,7 +187,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationParties hub, ITestOutp
     /// <summary>Operation ID to (method, route template) for every operation the OpenAPI document lists.</summary>
     internal static async Task<Dictionary<string, (string, string)>> DocumentedOperationsAsync(AuthorizationParties hub)
     {
-        var document = await hub.Factory.CreateClient().GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var document = await hub.CreateClient().GetFromJsonAsync<JsonElement>("/openapi/v1.json");
         return document.GetProperty("paths").EnumerateObject()
             .SelectMany(path => path.Value.EnumerateObject().Select(op => (Id: op.Value.GetProperty("operationId").GetString()!, Method: op.Name.ToUpperInvariant(), Path: path.Name)))
             .ToDictionary(o => o.Id, o => (o.Method, o.Path));

@@ -44,10 +44,13 @@ public class AuthorizationParties : IAsyncLifetime
     {
     }
 
-    /// <summary>The same parties on another host (one that captures its logs, for the privacy scan) with its operator and provider keys.</summary>
-    protected AuthorizationParties(WebApplicationFactory<Program> factory, string operatorKey, string providerKey)
+    /// <summary>
+    /// The same parties on another host with its operator and provider keys: an in-process one that captures its logs, or
+    /// (<paramref name="factory"/> null) silos in processes of their own, which <see cref="CreateClient"/> then reaches.
+    /// </summary>
+    protected AuthorizationParties(WebApplicationFactory<Program>? factory, string operatorKey, string providerKey)
     {
-        (Factory, OperatorKey, ProviderKey) = (factory, operatorKey, providerKey);
+        (_factory, OperatorKey, ProviderKey) = (factory, operatorKey, providerKey);
         _secrets.Add(operatorKey);
         _secrets.Add(providerKey);
     }
@@ -56,7 +59,13 @@ public class AuthorizationParties : IAsyncLifetime
 
     public string ProviderKey { get; }
 
-    public WebApplicationFactory<Program> Factory { get; }
+    private readonly WebApplicationFactory<Program>? _factory;
+
+    /// <summary>The in-process hub; none when the parties act on silos in processes of their own.</summary>
+    public WebApplicationFactory<Program> Factory => _factory ?? throw new InvalidOperationException("These parties act on hub processes: use CreateClient.");
+
+    /// <summary>A client of the hub without credentials.</summary>
+    public virtual HttpClient CreateClient() => Factory.CreateClient();
 
     /// <summary>Every citizen this hub was given during the run, ID to full name: personal data that must stay out of logs.</summary>
     public IReadOnlyDictionary<string, string> Citizens => _citizens;
@@ -136,12 +145,12 @@ public class AuthorizationParties : IAsyncLifetime
         requiresConsent = false,
     };
 
-    public HttpClient Operator() => Factory.CreateClient().WithBearer(OperatorKey);
+    public HttpClient Operator() => CreateClient().WithBearer(OperatorKey);
 
     /// <summary>A client for <paramref name="party"/>, with that party's credential (none for the anonymous caller).</summary>
     public HttpClient ClientFor(Party party)
     {
-        var client = Factory.CreateClient();
+        var client = CreateClient();
         var credential = party switch
         {
             Party.Anonymous => null,
@@ -201,7 +210,11 @@ public class AuthorizationParties : IAsyncLifetime
 
     public virtual async Task DisposeAsync()
     {
-        await Factory.DisposeAsync();
+        if (_factory is not null)
+        {
+            await _factory.DisposeAsync();
+        }
+
         if (_receiver is not null)
         {
             await _receiver.DisposeAsync();
@@ -214,7 +227,7 @@ public class AuthorizationParties : IAsyncLifetime
         var code = $"WH{Random.Shared.Next(1_000_000, 9_999_999)}";
         Assert.Equal(HttpStatusCode.Created, (await Operator().PutAsJsonAsync($"/admin/agencies/{code}", AgencyDefinition())).StatusCode);
         var (key, _) = await IssueKeyAsync(code);
-        var registered = await Factory.CreateClient().WithBearer(key).PutAsJsonAsync("/v1/webhook", new { url = WebhookUrl });
+        var registered = await CreateClient().WithBearer(key).PutAsJsonAsync("/v1/webhook", new { url = WebhookUrl });
         Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
         RememberSecret((await registered.ReadJsonAsync()).GetProperty("secret").GetString()!);
         return code;
@@ -266,7 +279,7 @@ public class AuthorizationParties : IAsyncLifetime
         return id;
     }
 
-    /// <summary>A citizen token for <paramref name="citizenId"/>, from the hub's development issuer.</summary>
+    /// <summary>A citizen's token, from the embedded hub's development issuer; remembered as a secret.</summary>
     protected virtual async Task<string> IssueTokenAsync(string citizenId)
     {
         var response = await Operator().PostAsJsonAsync("/dev/citizen-tokens", new { citizenId });

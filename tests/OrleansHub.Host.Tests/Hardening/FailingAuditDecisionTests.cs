@@ -17,8 +17,10 @@ namespace OrleansHub.Host.Tests.Hardening;
 /// Retry-After and carries no data, and not one audit row is added meanwhile. An operation of the document without its rows
 /// here fails the test.
 /// </summary>
+[Collection(PostgresCollection.Name)]
 [Trait("Category", "Postgres")]
-public sealed class FailingAuditDecisionTests(PostgresAuthorizationParties hub, ITestOutputHelper output) : IClassFixture<PostgresAuthorizationParties>
+public sealed class FailingAuditDecisionTests(PostgresServer postgres, PostgresAuthorizationParties hub, ITestOutputHelper output)
+    : IClassFixture<PostgresAuthorizationParties>, IAsyncLifetime
 {
     private const string Kyc = "kyc-onboarding";
 
@@ -35,6 +37,10 @@ public sealed class FailingAuditDecisionTests(PostgresAuthorizationParties hub, 
         "GetOwnAgency", "GetOwnStatement", "GetWebhook", "ListCitizenSubscriptions", "ListEventTypeSubscriptions", "ListMyDisputes",
         "RegisterWebhook", "ReplayWebhook",
     ];
+
+    public Task InitializeAsync() => hub.StartAsync(postgres);
+
+    public Task DisposeAsync() => Task.CompletedTask;
 
     private sealed record Case(string Operation, string Reason, HttpClient Client, AuthorizationOperations.Call Call, Func<HttpRequestMessage, HttpRequestMessage>? Decorate = null);
 
@@ -56,6 +62,9 @@ public sealed class FailingAuditDecisionTests(PostgresAuthorizationParties hub, 
         var (replayKey, reusedKey) = (Guid.NewGuid().ToString(), Guid.NewGuid().ToString());
         Assert.Equal(200, (int)(await agencyA.SendAsync(WithKey(replayKey, Lookup(hub.CitizenX, Purpose)))).StatusCode);
         Assert.Equal(200, (int)(await agencyA.SendAsync(WithKey(reusedKey, Lookup(hub.CitizenX, Purpose)))).StatusCode);
+
+        // A's feed holds the event about X (the parties changed X's residence) before the log refuses, so reading it is a disclosure.
+        await WaitForFeedEventAsync(agencyA);
 
         var cases = new List<Case>();
         foreach (var operation in documented.Where(o => o != "RemoveWebhook").Append("RemoveWebhook"))
@@ -201,6 +210,16 @@ public sealed class FailingAuditDecisionTests(PostgresAuthorizationParties hub, 
         return ((int)response.StatusCode, body.ToString(), response.Content.Headers.ContentType?.MediaType, response.Headers.RetryAfter?.Delta);
     }
 
+    private static async Task WaitForFeedEventAsync(HttpClient agency)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while ((await (await agency.GetAsync("/v1/feed")).ReadJsonAsync()).GetProperty("events").GetArrayLength() == 0)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "The change event never reached agency A's feed.");
+            await Task.Delay(200);
+        }
+    }
+
     /// <summary>A new agency whose daily quota (one request) is used up.</summary>
     private async Task<HttpClient> NewAgencyOverItsQuotaAsync()
     {
@@ -222,7 +241,7 @@ public sealed class FailingAuditDecisionTests(PostgresAuthorizationParties hub, 
     private async Task<HttpClient> NewVcbClientAsync()
     {
         var (key, _) = await hub.IssueKeyAsync("VCB");
-        return hub.Factory.CreateClient().WithBearer(key);
+        return hub.CreateClient().WithBearer(key);
     }
 
     private async Task<(string Code, HttpClient Client)> NewAgencyAsync(string kind)
@@ -239,7 +258,7 @@ public sealed class FailingAuditDecisionTests(PostgresAuthorizationParties hub, 
         });
         Assert.Equal(201, (int)registered.StatusCode);
         var (key, _) = await hub.IssueKeyAsync(code);
-        return (code, hub.Factory.CreateClient().WithBearer(key));
+        return (code, hub.CreateClient().WithBearer(key));
     }
 
     private static async Task<long> AuditRowsAsync(NpgsqlDataSource dataSource)

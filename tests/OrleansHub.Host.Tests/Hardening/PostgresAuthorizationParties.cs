@@ -1,92 +1,103 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
-using OrleansHub.Host.Security;
+using OrleansHub.Host.Tests.Cluster;
 using OrleansHub.Host.Tests.Consents;
-using OrleansHub.Host.Tests.Embedded;
-using OrleansHub.Host.Tests.Infrastructure;
 using OrleansHub.Host.Tests.Postgres;
 
 namespace OrleansHub.Host.Tests.Hardening;
 
 /// <summary>
-/// The authorization matrix's parties on a hub in PostgreSQL mode (real Kestrel, a fresh database of its own, the e-ID
-/// issuer configured as a deployment does, since the development issuer is not served on PostgreSQL), so a test can make
-/// the real audit tables refuse writes. Demo agencies are not loaded on PostgreSQL: the bank the parties' consents name
-/// (VCB) is registered first.
+/// The authorization matrix's parties on a hub process in PostgreSQL mode run as in production (the runtime login, strong
+/// keys, the e-ID issuer configured as a deployment does), on a database of its own whose owner, the test, may create
+/// triggers: so a test can make the real audit tables refuse writes. Demo agencies are not loaded on PostgreSQL, so the
+/// bank the parties' consents name (VCB) is registered first.
 /// </summary>
 public sealed class PostgresAuthorizationParties : AuthorizationParties
 {
-    private readonly PostgresHubFactory _hub;
-    private readonly PostgresServer _server = new();
+    private const string Issuer = "https://eid.failing-audit.example.vn";
+    private const string Audience = "orleanshub-failing-audit";
+
+    private readonly SemaphoreSlim _starting = new(1, 1);
+    private readonly ECDsa _issuerKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+    private HubProcess? _silo;
 
     public PostgresAuthorizationParties()
-        : this(new PostgresHubFactory())
+        : this($"op-{Guid.NewGuid():N}", $"vss-{Guid.NewGuid():N}")
     {
     }
 
-    private PostgresAuthorizationParties(PostgresHubFactory hub)
-        : base(hub, EmbeddedHubFactory.DevelopmentKey, ProviderOptions.DevelopmentKey(ProviderCode)) => _hub = hub;
-
-    /// <summary>The hub's database (its login is the server's superuser, who may create triggers).</summary>
-    public string ConnectionString => _hub.ConnectionString;
-
-    public override async Task InitializeAsync()
+    private PostgresAuthorizationParties(string operatorKey, string providerKey)
+        : base(factory: null, operatorKey, providerKey)
     {
-        await _server.InitializeAsync();
-        _hub.ConnectionString = await _server.CreateDatabaseAsync();
-        var bank = await Operator().PutAsJsonAsync("/admin/agencies/VCB", new
+    }
+
+    /// <summary>The hub's database, as its owner (the server's superuser).</summary>
+    public string ConnectionString { get; private set; } = "";
+
+    public override HttpClient CreateClient() =>
+        new() { BaseAddress = (_silo ?? throw new InvalidOperationException("Call StartAsync first.")).Client.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+
+    // Started by StartAsync, with the collection's PostgreSQL server.
+    public override Task InitializeAsync() => Task.CompletedTask;
+
+    /// <summary>Starts the silo on a new database of <paramref name="postgres"/> and creates the parties, once.</summary>
+    public async Task StartAsync(PostgresServer postgres)
+    {
+        await _starting.WaitAsync();
+        try
         {
-            name = "Ngân hàng TMCP Ngoại thương Việt Nam",
-            kind = "commercial",
-            status = "active",
-            fields = new[] { "fullName", "dateOfBirth" },
-            purposes = new[] { "kyc-onboarding" },
-            requiresConsent = true,
-        });
-        Assert.Equal(HttpStatusCode.Created, bank.StatusCode);
-        await base.InitializeAsync();
+            if (_silo is not null)
+            {
+                return;
+            }
+
+            ConnectionString = await postgres.CreateDatabaseAsync();
+            _silo = await HubProcess.StartAsync(ConnectionString, $"parties-{Guid.NewGuid():N}", new Dictionary<string, string>
+            {
+                ["Hub__Operator__ApiKey"] = OperatorKey,
+                [$"Hub__Providers__Agencies__{ProviderCode}__ApiKey"] = ProviderKey,
+                ["Hub__CitizenTokens__Issuer"] = Issuer,
+                ["Hub__CitizenTokens__Audience"] = Audience,
+                ["Hub__CitizenTokens__PublicKeyPem"] = _issuerKey.ExportSubjectPublicKeyInfoPem(),
+                ["Hub__Webhooks__RequireHttps"] = "false",
+                ["Hub__Webhooks__AllowPrivateNetworks"] = "true",
+            });
+            var bank = await Operator().PutAsJsonAsync("/admin/agencies/VCB", new
+            {
+                name = "Ngân hàng TMCP Ngoại thương Việt Nam",
+                kind = "commercial",
+                status = "active",
+                fields = new[] { "fullName", "dateOfBirth" },
+                purposes = new[] { "kyc-onboarding" },
+                requiresConsent = true,
+            });
+            Assert.Equal(HttpStatusCode.Created, bank.StatusCode);
+            await base.InitializeAsync();
+        }
+        finally
+        {
+            _starting.Release();
+        }
     }
 
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
-        _hub.IssuerKey.Dispose();
-        await _server.DisposeAsync();
+        if (_silo is not null)
+        {
+            await _silo.DisposeAsync();
+        }
+
+        _issuerKey.Dispose();
+        _starting.Dispose();
     }
 
+    /// <summary>A token of the configured e-ID issuer, whose key this fixture holds.</summary>
     protected override Task<string> IssueTokenAsync(string citizenId)
     {
-        var token = CitizenTokens.Sign(_hub.IssuerKey, CitizenTokens.Descriptor(citizenId, PostgresHubFactory.Issuer, PostgresHubFactory.Audience));
+        var token = CitizenTokens.Sign(_issuerKey, CitizenTokens.Descriptor(citizenId, Issuer, Audience));
         RememberSecret(token);
         return Task.FromResult(token);
-    }
-
-    /// <summary>The hub in PostgreSQL mode (Development environment, one silo) on <see cref="ConnectionString"/>, set before first use.</summary>
-    private sealed class PostgresHubFactory : WebApplicationFactory<Program>
-    {
-        public const string Issuer = "https://eid.test.example.vn";
-        public const string Audience = "orleanshub-test";
-
-        public PostgresHubFactory() => UseKestrel(0);
-
-        public string ConnectionString { get; set; } = "";
-
-        public ECDsa IssuerKey { get; } = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseSetting("ConnectionStrings:Postgres", ConnectionString);
-            builder.UseSetting("Hub:Cluster:ClusterId", $"parties-{Guid.NewGuid():N}");
-            builder.UseSetting("Hub:Cluster:SiloPort", FreePort.Next().ToString(CultureInfo.InvariantCulture));
-            builder.UseSetting("Hub:Cluster:GatewayPort", FreePort.Next().ToString(CultureInfo.InvariantCulture));
-            builder.UseSetting("Hub:Cluster:AdvertisedAddress", "127.0.0.1");
-            builder.UseSetting("Hub:CitizenTokens:Issuer", Issuer);
-            builder.UseSetting("Hub:CitizenTokens:Audience", Audience);
-            builder.UseSetting("Hub:CitizenTokens:PublicKeyPem", IssuerKey.ExportSubjectPublicKeyInfoPem());
-        }
     }
 }

@@ -22,11 +22,14 @@ public static class FaultSession
         timeline.Mark("load stopped");
 
         log("draining the feeds");
+        var draining = System.Diagnostics.Stopwatch.StartNew();
         await using (var db = NpgsqlDataSource.Create(connectionString))
         {
             // The dispatcher fans out within moments; the limit only bounds a run where it never does.
             await load.DrainFeedsAsync((agency, cursor) => Verifier.CaughtUpAsync(db, agency, cursor), TimeSpan.FromSeconds(options.Webhook is null ? 60 : 300));
         }
+
+        log($"drained in {draining.Elapsed.TotalSeconds:0.0} s");
 
         log("verifying");
         var checks = await new Verifier(load, hub, issuer, connectionString, options.OperatorKey).VerifyAsync();

@@ -29,6 +29,28 @@ public sealed class Verifier(MixedLoad load, HubTarget hub, CitizenIssuer issuer
         return checks;
     }
 
+    /// <summary>
+    /// Where the webhook stands against the events it lacks: a cursor past one of them means it was skipped, a cursor before
+    /// them means delivery stalled. Positions and counts only (the run's events are synthetic, but the report never needs more).
+    /// </summary>
+    private async Task<string> WebhookBehindAsync(NpgsqlDataSource db, Guid[] missing)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT w.status, w.delivered_through, w.attempts, coalesce(w.last_error, ''), coalesce(w.disabled_reason, ''),
+                   (SELECT string_agg(f.feed_position::text || ' at ' || to_char(f.fed_at, 'HH24:MI:SS.MS'), ', ' ORDER BY f.feed_position)
+                    FROM agency_feed f WHERE f.agency_code = w.agency_code AND f.event_id = ANY($2)),
+                   (SELECT max(feed_position) FROM agency_feed f WHERE f.agency_code = w.agency_code)
+            FROM agency_webhooks w WHERE w.agency_code = $1
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = load.StateAgency });
+        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = missing });
+        await using var reader = await command.ExecuteReaderAsync();
+        return await reader.ReadAsync()
+            ? $"missing at feed positions [{(reader.IsDBNull(5) ? "none" : reader.GetString(5))}] of {(reader.IsDBNull(6) ? 0 : reader.GetInt64(6))}; "
+              + $"webhook {reader.GetString(0)}, saved cursor {reader.GetInt64(1)}, {reader.GetInt32(2)} attempts, last error '{reader.GetString(3)}', disabled '{reader.GetString(4)}'"
+            : "no webhook row";
+    }
+
     /// <summary>Whether <paramref name="agency"/>'s consumer has read every row of its feed in the database.</summary>
     public static async Task<bool> CaughtUpAsync(NpgsqlDataSource db, string agency, string cursor)
     {
@@ -308,9 +330,11 @@ public sealed class Verifier(MixedLoad load, HubTarget hub, CitizenIssuer issuer
         if (load.Webhook is { } webhook)
         {
             var pushed = webhook.Received.Select(e => e.EventId).ToHashSet();
+            var missing = changes.Where(c => !pushed.Contains(c.EventId)).Select(c => c.EventId).ToArray();
             checks.Add(new Check("the state agency's webhook got every residence change, each signed correctly",
-                changes.All(c => pushed.Contains(c.EventId)) && webhook.BadSignatures == 0,
-                $"{changes.Count(c => pushed.Contains(c.EventId))} of {changes.Count} events pushed in {webhook.Deliveries} deliveries; {webhook.BadSignatures} bad signatures"));
+                missing.Length == 0 && webhook.BadSignatures == 0,
+                $"{changes.Count - missing.Length} of {changes.Count} events pushed in {webhook.Deliveries} deliveries; {webhook.BadSignatures} bad signatures"
+                + (missing.Length == 0 ? "" : "; " + await WebhookBehindAsync(db, missing))));
         }
 
         checks.Add(new Check("feeds deliver in per-citizen order", outOfOrder == 0,

@@ -277,9 +277,11 @@ public sealed partial class WebhookDeliveryGrain(
             return;
         }
 
+        // The timer first: if the save fails (PostgreSQL down), the grain still holds a retrying endpoint in memory, and
+        // without its timer nothing would start it again (a nudge does not start a retrying endpoint).
         var delay = RetryDelay(attempts);
-        await SaveAsync(endpoint with { Status = WebhookStatus.Retrying, Attempts = attempts, LastError = error, NextAttemptAt = now + delay, FailingSince = failingSince });
         ScheduleRetry(delay);
+        await SaveAsync(endpoint with { Status = WebhookStatus.Retrying, Attempts = attempts, LastError = error, NextAttemptAt = now + delay, FailingSince = failingSince });
     }
 
     /// <summary>Exponential backoff with "equal jitter": half the doubled delay fixed, half random, so retries of many endpoints spread out.</summary>

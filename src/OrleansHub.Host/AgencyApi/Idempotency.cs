@@ -94,8 +94,18 @@ public sealed class Idempotency(
             {
                 // Kept before it is sent: a client that sees the answer can always have it replayed.
                 var disclosed = JsonSerializer.SerializeToUtf8Bytes(summary, AgencyApiJsonContext.Default.DisclosureSummary);
-                await store.CompleteAsync(agency, key, requestHash,
-                    new StoredAnswer(http.Response.StatusCode, http.Response.ContentType, captured.ToArray(), disclosed), CancellationToken.None);
+                try
+                {
+                    await store.CompleteAsync(agency, key, requestHash,
+                        new StoredAnswer(http.Response.StatusCode, http.Response.ContentType, captured.ToArray(), disclosed), CancellationToken.None);
+                }
+                catch
+                {
+                    // Not kept, so not sent (the failure is answered 503): the claim is released for a retry to be served afresh,
+                    // instead of being held as in flight until its lease lapses.
+                    keep = false;
+                    throw;
+                }
             }
         }
         finally

@@ -1,5 +1,7 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using OrleansHub.Host.Agencies;
+using OrleansHub.Host.Events.Feeds;
 using OrleansHub.Host.Tests.Embedded;
 using OrleansHub.Host.Tests.Infrastructure;
 using OrleansHub.Host.Tests.Lookups;
@@ -33,7 +35,14 @@ public sealed class FeedWaitLimitTests(EmbeddedHubFactory factory) : IClassFixtu
         var first = tax.GetAsync($"/v1/feed?after={end}&wait=20", stopFirst.Token);
         using var stream = await tax.SendAsync(new HttpRequestMessage(HttpMethod.Get, $"/v1/feed/stream?after={end}"), HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal(HttpStatusCode.OK, stream.StatusCode);
-        await Task.Delay(300);
+        // The long-poll holds its place once the hub has taken it: wait for that, not for a fixed time.
+        var places = hub.Services.GetRequiredService<FeedWaitLimits>();
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (places.OpenFor("GDT") < 2)
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(30), $"The long-poll and the stream hold {places.OpenFor("GDT")} place(s) after 30 s.");
+            await Task.Delay(50);
+        }
 
         var third = await tax.GetAsync($"/v1/feed?after={end}&wait=20");
         var problem = await third.AssertProblemAsync(HttpStatusCode.TooManyRequests, "too-many-waiting-reads");
@@ -54,7 +63,7 @@ public sealed class FeedWaitLimitTests(EmbeddedHubFactory factory) : IClassFixtu
             using var again = await tax.GetAsync($"/v1/feed?after={end}&wait=1");
             status = again.StatusCode;
         }
-        while (status == HttpStatusCode.TooManyRequests && clock.Elapsed < TimeSpan.FromSeconds(10));
+        while (status == HttpStatusCode.TooManyRequests && clock.Elapsed < TimeSpan.FromSeconds(60));
 
         Assert.Equal(HttpStatusCode.OK, status);
     }

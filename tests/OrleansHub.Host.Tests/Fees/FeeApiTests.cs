@@ -123,7 +123,7 @@ public sealed class FeeApiTests(EmbeddedHubFactory factory) : IClassFixture<Embe
 
         Assert.Equal(code, (await byOperator.ReadJsonAsync()).GetProperty("agencyCode").GetString());
         // An agency key is not an operator credential: the route is closed to it, whichever agency it names.
-        Assert.True(byOtherAgency.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden, byOtherAgency.StatusCode.ToString());
+        await byOtherAgency.AssertProblemAsync(HttpStatusCode.Unauthorized, "unauthenticated");
         await (await factory.CreateOperatorClient().GetAsync($"/admin/agencies/ZZ{Random.Shared.Next(1_000_000)}/statements/{ThisMonth}"))
             .AssertProblemAsync(HttpStatusCode.NotFound, "not-found");
         Assert.Equal(HttpStatusCode.OK, (await agency.GetAsync($"/v1/statements/{ThisMonth}")).StatusCode);

@@ -388,6 +388,14 @@ public static class FeedEndpoints
             return beyond;
         }
 
+        // The first page is decided and audited before the stream opens: when the log cannot take it, the answer is
+        // 503 audit-unavailable, not a 200 that breaks off.
+        IReadOnlyList<DisclosedEvent>? decided = null;
+        if (first.Items.Count > 0 && await services.Agencies.FindAsync(agency.Code, aborted) is { IsActive: true } opening)
+        {
+            decided = await DeliverAsync(opening, first.Items, "stream", http.TraceIdentifier, services);
+        }
+
         http.Response.ContentType = "text/event-stream";
         http.Response.Headers.CacheControl = "no-cache";
         await http.Response.WriteAsync("retry: 2000\n\n", aborted);
@@ -408,13 +416,22 @@ public static class FeedEndpoints
 
                 if (page.Items.Count > 0)
                 {
-                    // A stream outlives the request that opened it: the agency's status is re-read from the directory for every page.
-                    if (await services.Agencies.FindAsync(agency.Code, aborted) is not { IsActive: true } current)
+                    IReadOnlyList<DisclosedEvent> shown;
+                    if (decided is not null)
+                    {
+                        (shown, decided) = (decided, null);
+                    }
+                    else if (await services.Agencies.FindAsync(agency.Code, aborted) is { IsActive: true } current)
+                    {
+                        // A stream outlives the request that opened it: the agency's status is re-read from the directory for every page.
+                        shown = await DeliverAsync(current, page.Items, "stream", http.TraceIdentifier, services);
+                    }
+                    else
                     {
                         return Results.Empty;
                     }
 
-                    foreach (var item in await DeliverAsync(current, page.Items, "stream", http.TraceIdentifier, services))
+                    foreach (var item in shown)
                     {
                         var data = JsonSerializer.Serialize(CloudEventResponse.From(item.Event), json.SerializerOptions);
                         await http.Response.WriteAsync($"id: {item.Position}\nevent: {item.Event.Type}\ndata: {data}\n\n", aborted);

@@ -25,5 +25,8 @@ public sealed class FeedWaitLimits(IOptions<FeedOptions> options)
         return false;
     }
 
+    /// <summary>How many places the agency holds on this silo now.</summary>
+    public int OpenFor(string agencyCode) => _open.GetValueOrDefault(agencyCode);
+
     public void Leave(string agencyCode) => _open.AddOrUpdate(agencyCode, 0, static (_, open) => open - 1);
 }

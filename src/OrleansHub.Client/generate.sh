@@ -1,9 +1,20 @@
 #!/usr/bin/env bash
-# Regenerates Generated/ from the document the hub serves (agency-api.json beside this script, which the
-# contract test keeps equal to /openapi/v1.json): only the /v1 operations, with Kiota from the repository's tool manifest.
+# Regenerates Generated/ with Kiota (the repository's tool manifest), for the /v1 operations only, from agency-api.json:
+# the hub's served document without its `servers` (they name whichever address served it).
+#   src/OrleansHub.Client/generate.sh                          # from the checked-in agency-api.json
+#   src/OrleansHub.Client/generate.sh http://localhost:5080    # first save the document that hub serves
+# AgencyClientTests fails while agency-api.json differs from the document the hub serves.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$here/../.."
+if [[ $# -gt 0 ]]; then
+  curl -sSf "${1%/}/openapi/v1.json" | python3 -c '
+import json, sys
+document = json.load(sys.stdin)
+document.pop("servers", None)
+json.dump(document, sys.stdout, indent=2, ensure_ascii=False)
+print()' > "$here/agency-api.json"
+fi
 dotnet tool restore >/dev/null
 KIOTA_UPDATE_DISABLED=true dotnet kiota generate --language CSharp --openapi "$here/agency-api.json" \
   --class-name AgencyApi --namespace-name OrleansHub.Client.Generated --output "$here/Generated" \

@@ -205,6 +205,8 @@ public sealed class HubProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
+                // HasExited can be seen before the last lines were read: waiting for the exit again drains the output.
+                await _process.WaitForExitAsync();
                 throw new InvalidOperationException($"The hub exited with code {_process.ExitCode} before it was ready:\n{Output}");
             }
 

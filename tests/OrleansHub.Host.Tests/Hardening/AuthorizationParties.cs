@@ -254,6 +254,24 @@ public class AuthorizationParties : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// Registers the bank the parties' consents name (VCB), for a hub on PostgreSQL: demo agencies are loaded only in
+    /// embedded mode, and a consent to an agency without that purpose in its agreement is refused.
+    /// </summary>
+    protected async Task RegisterConsentingBankAsync()
+    {
+        var bank = await Operator().PutAsJsonAsync("/admin/agencies/VCB", new
+        {
+            name = "Ngân hàng TMCP Ngoại thương Việt Nam",
+            kind = "commercial",
+            status = "active",
+            fields = new[] { "fullName", "dateOfBirth" },
+            purposes = new[] { "kyc-onboarding" },
+            requiresConsent = true,
+        });
+        Assert.Equal(HttpStatusCode.Created, bank.StatusCode);
+    }
+
     /// <summary>A consent of the signed-in citizen to VCB; returns its ID.</summary>
     public static async Task<string> GrantConsentAsync(HttpClient citizen)
     {

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
 using System.Security.Cryptography;
 using OrleansHub.Host.Tests.Cluster;
 using OrleansHub.Host.Tests.Consents;
@@ -63,16 +61,7 @@ public sealed class PostgresAuthorizationParties : AuthorizationParties
                 ["Hub__Webhooks__RequireHttps"] = "false",
                 ["Hub__Webhooks__AllowPrivateNetworks"] = "true",
             });
-            var bank = await Operator().PutAsJsonAsync("/admin/agencies/VCB", new
-            {
-                name = "Ngân hàng TMCP Ngoại thương Việt Nam",
-                kind = "commercial",
-                status = "active",
-                fields = new[] { "fullName", "dateOfBirth" },
-                purposes = new[] { "kyc-onboarding" },
-                requiresConsent = true,
-            });
-            Assert.Equal(HttpStatusCode.Created, bank.StatusCode);
+            await RegisterConsentingBankAsync();
             await base.InitializeAsync();
         }
         finally

@@ -98,6 +98,7 @@ public sealed class PostgresPrivacyScanParties : AuthorizationParties
                 _silos.AddRange(starts.Where(s => s.IsCompletedSuccessfully).Select(s => s.Result));
             }
 
+            await RegisterConsentingBankAsync();
             await base.InitializeAsync();
             (RequestsSent, PersonalValuesSent) = await PrivacyScanTraffic.SendAsync(this);
             Metrics = await Task.WhenAll(_silos.Select(s => s.Client.GetStringAsync("/metrics")));

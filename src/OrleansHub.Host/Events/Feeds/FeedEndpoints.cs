@@ -65,7 +65,7 @@ public static class FeedEndpoints
                 + "`Hub:Feeds:MaxCitizenSubscriptionsPerAgency` citizens (100,000 by default; beyond it `409 subscription-limit-reached`). "
                 + "The subscription is in the citizen's access log.")
             .WithRequestExample(new CitizenSubscriptionRequest("kyc-refresh", [CitizenEventTypes.ResidenceChanged, CitizenEventTypes.DeathRecorded]))
-            .ProducesProblems(400, 401, 403, 413, 415, 503);
+            .ProducesProblems(400, 401, 403, 409, 413, 415, 503);
         group.MapDelete("/subscriptions/citizens/{citizenId}", UnsubscribeCitizen)
             .AsAgencyOperation("unsubscribe-citizen", o => o.NamesCitizenInRoute())
             .WithTags(Tag)

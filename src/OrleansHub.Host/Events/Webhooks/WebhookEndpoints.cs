@@ -130,7 +130,7 @@ public static class WebhookEndpoints
             .AsAgencyOperation("webhook-remove")
             .WithTags(Tag)
             .WithName("RemoveWebhook").WithSummary("Stops pushing the feed (it can still be pulled)")
-            .ProducesProblems(401, 403, 404, 503);
+            .ProducesProblems(401, 403, 404, 409, 503);
         return group;
     }
 

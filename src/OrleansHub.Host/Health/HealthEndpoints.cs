@@ -21,8 +21,11 @@ public static class HealthEndpoints
 
     public static IEndpointRouteBuilder MapHubHealth(this IEndpointRouteBuilder app)
     {
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) }).AllowAnonymous();
+        // GET and HEAD only: the health-check middleware answers any method, and a probe has no business with the others.
+        string[] methods = [HttpMethods.Get, HttpMethods.Head];
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous().WithMetadata(new HttpMethodMetadata(methods));
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) }).AllowAnonymous()
+            .WithMetadata(new HttpMethodMetadata(methods));
         return app;
     }
 }

@@ -81,6 +81,8 @@ public static class OpenApiContract
         ["Consents"] = "A citizen's consents to agencies (citizen token).",
         ["Cluster"] = "The silos of the cluster (operator).",
         ["Development"] = "Development helpers, mapped only in embedded development mode.",
+        ["Health"] = "Liveness and readiness probes for the orchestrator (public).",
+        ["Problems"] = "What each problem `type` means: the page its URI resolves to (public).",
     };
 
     public static void Configure(OpenApiOptions options) => options.AddDocumentTransformer((document, context, _) =>
@@ -112,6 +114,7 @@ public static class OpenApiContract
         };
         TypeCitizenFields(document, document.Components.Schemas);
 
+        DescribeHealthProbes(document);
         var operations = (document.Paths ?? [])
             .SelectMany(path => path.Value.Operations ?? [])
             .Where(op => op.Value.OperationId is not null)
@@ -128,6 +131,49 @@ public static class OpenApiContract
 
         var used = operations.Values.SelectMany(o => o.Tags ?? Enumerable.Empty<OpenApiTagReference>()).Select(t => t.Name).OfType<string>().Distinct().Order(StringComparer.Ordinal);
         document.Tags = new HashSet<OpenApiTag>(used.Select(tag => new OpenApiTag { Name = tag, Description = TagDescriptions.GetValueOrDefault(tag, tag) }));
+    }
+
+    /// <summary>
+    /// The probes are health-check endpoints, not route handlers, so the API explorer does not list them: they are
+    /// described here. Both answer <c>text/plain</c> (<c>Healthy</c>, or <c>Unhealthy</c> from readiness).
+    /// </summary>
+    private static void DescribeHealthProbes(OpenApiDocument document)
+    {
+        var none = new Facts(null, false, false, false, ApiHeaders.Merge([]));
+        OpenApiResponse Text(string description) => new()
+        {
+            Description = description,
+            Content = new Dictionary<string, OpenApiMediaType>(StringComparer.Ordinal) { ["text/plain"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String } } },
+        };
+
+        document.Paths ??= [];
+        foreach (var (path, id, summary, unhealthy) in new[]
+        {
+            ("/health/live", "GetLiveness", "Whether the process runs", (string?)null),
+            ("/health/ready", "GetReadiness", "Whether the silo has joined its cluster and the database answers", "`Unhealthy`: not ready; send it no traffic"),
+        })
+        {
+            var responses = new OpenApiResponses { ["200"] = Text("`Healthy`"), ["431"] = ProblemResponse(document, 431, none) };
+            if (unhealthy is not null)
+            {
+                responses["503"] = Text(unhealthy);
+            }
+
+            document.Paths[path] = new OpenApiPathItem
+            {
+                Operations = new Dictionary<HttpMethod, OpenApiOperation>
+                {
+                    [HttpMethod.Get] = new()
+                    {
+                        OperationId = id,
+                        Summary = summary,
+                        Tags = new HashSet<OpenApiTagReference> { new("Health", document) },
+                        Security = [],
+                        Responses = responses,
+                    },
+                },
+            };
+        }
     }
 
     private static void Complete(OpenApiDocument document, OpenApiOperation operation, IList<object> metadata)

@@ -67,7 +67,8 @@ public static partial class ProblemHandling
                     ? Results.Text($"{type.Title}\n\nHTTP {type.Status}. {type.Description}\n", "text/plain; charset=utf-8")
                     : Results.Problem(statusCode: StatusCodes.Status404NotFound))
             .WithName("GetProblemType").WithSummary("Describes one problem type").WithTags("Problems")
-            .AllowAnonymous().ExcludeFromDescription();
+            .Produces<string>(StatusCodes.Status200OK, "text/plain")
+            .AllowAnonymous();
         return app;
     }
 }

@@ -44,10 +44,13 @@ public sealed class AuthorizationMatrixTests(AuthorizationParties hub, ITestOutp
         GetCitizen                    401   401  401  401   401   401   401   200   403
         GetCitizenHistory             401   401  401  401   401   401   401   200   403
         GetEventSchema                200   200  200  200   200   200   200   200   200
+        GetLiveness                   200   200  200  200   200   200   200   200   200
         GetMyAccessLog                401   401  401  401   401   200   200   401   401
         GetMyConsent                  401   401  401  401   401   200   404   401   401
         GetOwnAgency                  401   200  200  200   401   401   401   401   401
         GetOwnStatement               401   200  200  403   401   401   401   401   401
+        GetProblemType                200   200  200  200   200   200   200   200   200
+        GetReadiness                  200   200  200  200   200   200   200   200   200
         GetWebhook                    401   200  404  403   401   401   401   401   401
         GetSilos                      401   401  401  401   401   401   401   200   403
         GrantConsent                  401   401  401  401   401   201   201   401   401

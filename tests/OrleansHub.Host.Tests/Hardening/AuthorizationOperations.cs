@@ -43,6 +43,9 @@ public static class AuthorizationOperations
             // Public documentation: everyone, with any credential or none.
             "GetEventSchema" => Get("/events/schemas/{type}", "/events/schemas/vn.orleanshub.citizen.death-recorded.v1"),
             "ListEventSchemas" => Get("/events/schemas", "/events/schemas"),
+            "GetLiveness" => Get("/health/live", "/health/live"),
+            "GetReadiness" => Get("/health/ready", "/health/ready"),
+            "GetProblemType" => Get("/problems/{slug}", "/problems/consent-required"),
             "GetMyAccessLog" => Get("/me/access-log", "/me/access-log"),
             "GetMyConsent" => Get("/me/consents/{consentId}", $"/me/consents/{hub.ConsentOfX}"),
             "GetOwnAgency" => Get("/v1/agency", "/v1/agency"),

@@ -6,6 +6,7 @@ using OrleansHub.Host.Tests.Cluster;
 using OrleansHub.Host.Tests.Embedded;
 using OrleansHub.Host.Tests.Infrastructure;
 using OrleansHub.Host.Tests.Postgres;
+using OrleansHub.Host.Tests.Contract;
 
 namespace OrleansHub.Host.Tests.Citizens;
 
@@ -123,7 +124,7 @@ public sealed class ProviderWritePostgresTests(PostgresServer postgres)
         var database = await postgres.CreateDatabaseAsync();
         await using var hub = await HubProcess.StartAsync(database, $"providers-{Guid.NewGuid():N}",
             new Dictionary<string, string> { ["Hub__Providers__Agencies__DRVN__ApiKey"] = ProviderKey });
-        using var provider = new HttpClient { BaseAddress = hub.Client.BaseAddress }.WithBearer(ProviderKey);
+        using var provider = ContractClients.CreateCheckedClient(hub.Client.BaseAddress!).WithBearer(ProviderKey);
         var known = TestIds.NewCitizen();
         var unknown = TestIds.NewCitizen();
         Assert.Equal(HttpStatusCode.Created, (await hub.Client.PutCitizenAsync(known, "Lê Thị Hồng", TestIds.DateOfBirth, TestIds.Sex)).StatusCode);

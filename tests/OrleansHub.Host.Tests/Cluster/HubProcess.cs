@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using OrleansHub.Host.Hosting;
 using OrleansHub.Host.Tests.Infrastructure;
+using OrleansHub.Host.Tests.Contract;
 
 namespace OrleansHub.Host.Tests.Cluster;
 
@@ -31,7 +32,7 @@ public sealed class HubProcess : IAsyncDisposable
         HttpPort = httpPort;
         SiloPort = siloPort;
         GatewayPort = gatewayPort;
-        Client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromSeconds(30) }.WithBearer(OperatorKey);
+        Client = ContractClients.CreateCheckedClient(new Uri($"http://127.0.0.1:{httpPort}"), TimeSpan.FromSeconds(30)).WithBearer(OperatorKey);
         process.OutputDataReceived += (_, e) => Keep(e.Data);
         process.ErrorDataReceived += (_, e) => Keep(e.Data);
         process.BeginOutputReadLine();

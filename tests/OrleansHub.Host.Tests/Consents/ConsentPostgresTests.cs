@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using OrleansHub.Host.Tests.Cluster;
 using OrleansHub.Host.Tests.Infrastructure;
 using OrleansHub.Host.Tests.Postgres;
+using OrleansHub.Host.Tests.Contract;
 
 namespace OrleansHub.Host.Tests.Consents;
 
@@ -27,7 +28,7 @@ public sealed class ConsentPostgresTests(PostgresServer postgres) : IDisposable
     };
 
     private HttpClient CitizenClient(HubProcess hub, string citizenId) =>
-        new HttpClient { BaseAddress = hub.Client.BaseAddress }.WithBearer(CitizenTokens.Sign(_issuerKey, CitizenTokens.Descriptor(citizenId, Issuer, Audience)));
+        ContractClients.CreateCheckedClient(hub.Client.BaseAddress!).WithBearer(CitizenTokens.Sign(_issuerKey, CitizenTokens.Descriptor(citizenId, Issuer, Audience)));
 
     [Fact]
     public async Task Consents_WithConfiguredIssuer_SurviveRestart()

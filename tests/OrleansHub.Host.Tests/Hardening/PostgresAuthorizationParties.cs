@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using OrleansHub.Host.Tests.Cluster;
 using OrleansHub.Host.Tests.Consents;
 using OrleansHub.Host.Tests.Postgres;
+using OrleansHub.Host.Tests.Contract;
 
 namespace OrleansHub.Host.Tests.Hardening;
 
@@ -34,7 +35,7 @@ public sealed class PostgresAuthorizationParties : AuthorizationParties
     public string ConnectionString { get; private set; } = "";
 
     public override HttpClient CreateClient() =>
-        new() { BaseAddress = (_silo ?? throw new InvalidOperationException("Call StartAsync first.")).Client.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        ContractClients.CreateCheckedClient((_silo ?? throw new InvalidOperationException("Call StartAsync first.")).Client.BaseAddress!, TimeSpan.FromSeconds(60));
 
     // Started by StartAsync, with the collection's PostgreSQL server.
     public override Task InitializeAsync() => Task.CompletedTask;

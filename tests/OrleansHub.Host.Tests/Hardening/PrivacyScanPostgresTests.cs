@@ -4,6 +4,7 @@ using OrleansHub.Host.Tests.Cluster;
 using OrleansHub.Host.Tests.Consents;
 using OrleansHub.Host.Tests.Postgres;
 using Xunit.Abstractions;
+using OrleansHub.Host.Tests.Contract;
 
 namespace OrleansHub.Host.Tests.Hardening;
 
@@ -49,7 +50,7 @@ public sealed class PostgresPrivacyScanParties : AuthorizationParties
 
     /// <summary>Alternates between the silos, so requests, grain calls and their failures happen on both.</summary>
     public override HttpClient CreateClient() =>
-        new() { BaseAddress = _silos[Interlocked.Increment(ref _next) % _silos.Count].Client.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        ContractClients.CreateCheckedClient(_silos[Interlocked.Increment(ref _next) % _silos.Count].Client.BaseAddress!, TimeSpan.FromSeconds(60));
 
     // Started by StartAsync, with the collection's PostgreSQL server.
     public override Task InitializeAsync() => Task.CompletedTask;

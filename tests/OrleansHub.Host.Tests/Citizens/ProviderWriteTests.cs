@@ -124,7 +124,7 @@ public sealed class ProviderWritePostgresTests(PostgresServer postgres)
         var database = await postgres.CreateDatabaseAsync();
         await using var hub = await HubProcess.StartAsync(database, $"providers-{Guid.NewGuid():N}",
             new Dictionary<string, string> { ["Hub__Providers__Agencies__DRVN__ApiKey"] = ProviderKey });
-        using var provider = ContractClients.CreateCheckedClient(hub.Client.BaseAddress!).WithBearer(ProviderKey);
+        using var provider = ContractCheckingHandler.CreateClient(hub.Client.BaseAddress!).WithBearer(ProviderKey);
         var known = TestIds.NewCitizen();
         var unknown = TestIds.NewCitizen();
         Assert.Equal(HttpStatusCode.Created, (await hub.Client.PutCitizenAsync(known, "Lê Thị Hồng", TestIds.DateOfBirth, TestIds.Sex)).StatusCode);

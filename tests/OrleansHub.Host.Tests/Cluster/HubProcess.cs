@@ -32,7 +32,7 @@ public sealed class HubProcess : IAsyncDisposable
         HttpPort = httpPort;
         SiloPort = siloPort;
         GatewayPort = gatewayPort;
-        Client = ContractClients.CreateCheckedClient(new Uri($"http://127.0.0.1:{httpPort}"), TimeSpan.FromSeconds(30)).WithBearer(OperatorKey);
+        Client = ContractCheckingHandler.CreateClient(new Uri($"http://127.0.0.1:{httpPort}"), TimeSpan.FromSeconds(30)).WithBearer(OperatorKey);
         process.OutputDataReceived += (_, e) => Keep(e.Data);
         process.ErrorDataReceived += (_, e) => Keep(e.Data);
         process.BeginOutputReadLine();

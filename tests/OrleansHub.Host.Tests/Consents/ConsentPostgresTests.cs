@@ -28,7 +28,7 @@ public sealed class ConsentPostgresTests(PostgresServer postgres) : IDisposable
     };
 
     private HttpClient CitizenClient(HubProcess hub, string citizenId) =>
-        ContractClients.CreateCheckedClient(hub.Client.BaseAddress!).WithBearer(CitizenTokens.Sign(_issuerKey, CitizenTokens.Descriptor(citizenId, Issuer, Audience)));
+        ContractCheckingHandler.CreateClient(hub.Client.BaseAddress!).WithBearer(CitizenTokens.Sign(_issuerKey, CitizenTokens.Descriptor(citizenId, Issuer, Audience)));
 
     [Fact]
     public async Task Consents_WithConfiguredIssuer_SurviveRestart()

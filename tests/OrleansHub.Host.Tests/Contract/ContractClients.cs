@@ -11,8 +11,4 @@ public static class ContractClients
         using var plain = factory.CreateClient(); // starts the host; its address is Kestrel's
         return factory.CreateDefaultClient(plain.BaseAddress!, new ContractCheckingHandler());
     }
-
-    /// <summary>A client of the hub (a process, or any Kestrel) at <paramref name="baseAddress"/>, checked the same way.</summary>
-    public static HttpClient CreateCheckedClient(Uri baseAddress, TimeSpan? timeout = null) =>
-        new(new ContractCheckingHandler(new SocketsHttpHandler())) { BaseAddress = baseAddress, Timeout = timeout ?? TimeSpan.FromSeconds(100) };
 }

@@ -154,6 +154,10 @@ public sealed class ContractCheckingHandler : DelegatingHandler
     {
     }
 
+    /// <summary>A client of the hub (a process, or any Kestrel) at <paramref name="baseAddress"/> whose every answer is checked.</summary>
+    public static HttpClient CreateClient(Uri baseAddress, TimeSpan? timeout = null) =>
+        new(new ContractCheckingHandler(new SocketsHttpHandler())) { BaseAddress = baseAddress, Timeout = timeout ?? TimeSpan.FromSeconds(100) };
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var response = await base.SendAsync(request, cancellationToken);

@@ -35,7 +35,7 @@ public sealed class PostgresAuthorizationParties : AuthorizationParties
     public string ConnectionString { get; private set; } = "";
 
     public override HttpClient CreateClient() =>
-        ContractClients.CreateCheckedClient((_silo ?? throw new InvalidOperationException("Call StartAsync first.")).Client.BaseAddress!, TimeSpan.FromSeconds(60));
+        ContractCheckingHandler.CreateClient((_silo ?? throw new InvalidOperationException("Call StartAsync first.")).Client.BaseAddress!, TimeSpan.FromSeconds(60));
 
     // Started by StartAsync, with the collection's PostgreSQL server.
     public override Task InitializeAsync() => Task.CompletedTask;

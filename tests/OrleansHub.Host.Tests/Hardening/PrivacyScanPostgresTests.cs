@@ -50,7 +50,7 @@ public sealed class PostgresPrivacyScanParties : AuthorizationParties
 
     /// <summary>Alternates between the silos, so requests, grain calls and their failures happen on both.</summary>
     public override HttpClient CreateClient() =>
-        ContractClients.CreateCheckedClient(_silos[Interlocked.Increment(ref _next) % _silos.Count].Client.BaseAddress!, TimeSpan.FromSeconds(60));
+        ContractCheckingHandler.CreateClient(_silos[Interlocked.Increment(ref _next) % _silos.Count].Client.BaseAddress!, TimeSpan.FromSeconds(60));
 
     // Started by StartAsync, with the collection's PostgreSQL server.
     public override Task InitializeAsync() => Task.CompletedTask;

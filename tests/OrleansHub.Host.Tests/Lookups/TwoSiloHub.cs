@@ -99,10 +99,10 @@ public sealed class TwoSiloHub : IAsyncLifetime
 
     /// <summary>A client signed in as <paramref name="citizenId"/> through <paramref name="silo"/>, with a token of the configured issuer.</summary>
     public HttpClient Citizen(HubProcess silo, string citizenId) =>
-        ContractClients.CreateCheckedClient(silo.Client.BaseAddress!).WithBearer(CitizenTokens.Sign(_issuerKey, CitizenTokens.Descriptor(citizenId, Issuer, Audience)));
+        ContractCheckingHandler.CreateClient(silo.Client.BaseAddress!).WithBearer(CitizenTokens.Sign(_issuerKey, CitizenTokens.Descriptor(citizenId, Issuer, Audience)));
 
     /// <summary>A client of <paramref name="silo"/> presenting the agency key <paramref name="key"/>.</summary>
-    public static HttpClient Agency(HubProcess silo, string key) => ContractClients.CreateCheckedClient(silo.Client.BaseAddress!).WithBearer(key);
+    public static HttpClient Agency(HubProcess silo, string key) => ContractCheckingHandler.CreateClient(silo.Client.BaseAddress!).WithBearer(key);
 
     /// <summary>A fresh citizen the registry wrote through silo A.</summary>
     public async Task<string> NewCitizenAsync(string fullName)

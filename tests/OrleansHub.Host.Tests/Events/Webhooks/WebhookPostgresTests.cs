@@ -51,7 +51,7 @@ public sealed class WebhookPostgresTests(PostgresServer postgres, ITestOutputHel
             name = "Sở Tư pháp (webhook)", kind = "state", status = "active", fields = new[] { "fullName" }, purposes = new[] { Purpose }, requiresConsent = false,
         })).IsSuccessStatusCode);
         var key = (await (await a.Client.PostAsync($"/admin/agencies/{code}/keys", null)).ReadJsonAsync()).GetProperty("key").GetString()!;
-        using var agencyOnB = ContractClients.CreateCheckedClient(b.Client.BaseAddress!).WithBearer(key);
+        using var agencyOnB = ContractCheckingHandler.CreateClient(b.Client.BaseAddress!).WithBearer(key);
 
         // Registered through B, so the webhook's grain starts on B: the silo about to be killed.
         Assert.Equal(HttpStatusCode.Created, (await agencyOnB.PutAsJsonAsync("/v1/webhook", new { url = receiver.Url })).StatusCode);
@@ -139,8 +139,8 @@ public sealed class WebhookPostgresTests(PostgresServer postgres, ITestOutputHel
         })).IsSuccessStatusCode);
         var stolen = await (await hub.Client.PostAsync($"/admin/agencies/{code}/keys", null)).ReadJsonAsync();
         var current = await (await hub.Client.PostAsync($"/admin/agencies/{code}/keys", null)).ReadJsonAsync();
-        using var thief = ContractClients.CreateCheckedClient(hub.Client.BaseAddress!).WithBearer(stolen.GetProperty("key").GetString()!);
-        using var owner = ContractClients.CreateCheckedClient(hub.Client.BaseAddress!).WithBearer(current.GetProperty("key").GetString()!);
+        using var thief = ContractCheckingHandler.CreateClient(hub.Client.BaseAddress!).WithBearer(stolen.GetProperty("key").GetString()!);
+        using var owner = ContractCheckingHandler.CreateClient(hub.Client.BaseAddress!).WithBearer(current.GetProperty("key").GetString()!);
         var citizen = TestIds.NewCitizen();
         Assert.Equal(HttpStatusCode.Created, (await hub.Client.PutCitizenAsync(citizen, "Trần Văn Bình", TestIds.DateOfBirth, TestIds.Sex)).StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await owner.PutAsJsonAsync($"/v1/subscriptions/citizens/{citizen}", new { purpose = Purpose })).StatusCode);

@@ -57,7 +57,17 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IAsyncLifeti
         using var webhook = new WebhookReceiver(FreePort.Next(), timeline);
         // The first silo applies the migrations; the other two join it.
         _silos.Add(await HubProcess.StartAsync(connectionString, clusterId, settings));
-        _silos.AddRange(await Task.WhenAll(HubProcess.StartAsync(connectionString, clusterId, settings), HubProcess.StartAsync(connectionString, clusterId, settings)));
+        Task<HubProcess>[] starts = [HubProcess.StartAsync(connectionString, clusterId, settings), HubProcess.StartAsync(connectionString, clusterId, settings)];
+        try
+        {
+            await Task.WhenAll(starts);
+        }
+        finally
+        {
+            // A silo that started while its sibling failed must still be disposed with the others.
+            _silos.AddRange(starts.Where(s => s.IsCompletedSuccessfully).Select(s => s.Result));
+        }
+
         var hub = new HubTarget(_silos.Select(s => s.Client.BaseAddress!));
 
         var faults = new List<Fault>

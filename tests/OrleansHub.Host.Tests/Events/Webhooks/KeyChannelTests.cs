@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using OrleansHub.Host.Audit;
+using OrleansHub.Host.Events.Feeds;
 using OrleansHub.Host.Tests.Infrastructure;
 using OrleansHub.Host.Tests.Lookups;
 using Xunit.Abstractions;
@@ -65,6 +66,18 @@ public sealed class KeyChannelTests(FastRetryHubFactory factory, ITestOutputHelp
         return entries;
     }
 
+    /// <summary>Returns once the agency's long-poll is waiting on the hub (it holds one of the agency's places).</summary>
+    private async Task WaitingReadOpenAsync(string code)
+    {
+        var waits = factory.Services.GetRequiredService<FeedWaitLimits>();
+        var deadline = Stopwatch.StartNew();
+        while (waits.OpenFor(code) == 0)
+        {
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(30), "the long-poll never reached the hub");
+            await Task.Delay(10);
+        }
+    }
+
     /// <summary>Reads the stream until it ends; returns its lines and how long after <paramref name="from"/> it ended.</summary>
     private static async Task<(List<string> Lines, TimeSpan EndedAfter)> ReadToEndAsync(StreamReader reader, Stopwatch from)
     {
@@ -89,8 +102,8 @@ public sealed class KeyChannelTests(FastRetryHubFactory factory, ITestOutputHelp
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
         var reading = Stopwatch.StartNew();
         var ended = ReadToEndAsync(reader, reading);
-        await Task.Delay(300);
-        Assert.False(ended.IsCompleted);
+        Assert.False(ended.IsCompleted); // the headers came, so the stream is open and holds the agency's place
+        Assert.Equal(1, factory.Services.GetRequiredService<FeedWaitLimits>().OpenFor(code));
 
         var clock = Stopwatch.StartNew();
         var revoked = how == "revoke"
@@ -110,7 +123,7 @@ public sealed class KeyChannelTests(FastRetryHubFactory factory, ITestOutputHelp
         var (code, agency, keyId) = await NewAgencyAsync();
         var end = (await (await agency.GetAsync("/v1/feed?after=0&limit=500")).ReadJsonAsync()).GetProperty("next").GetString();
         var waiting = agency.GetAsync($"/v1/feed?after={end}&wait=25");
-        await Task.Delay(300);
+        await WaitingReadOpenAsync(code);
         Assert.False(waiting.IsCompleted);
 
         Assert.Equal(HttpStatusCode.OK, (await _operator.DeleteAsync($"/admin/agencies/{code}/keys/{keyId}")).StatusCode);

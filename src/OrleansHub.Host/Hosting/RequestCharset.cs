@@ -25,34 +25,10 @@ public static class RequestCharset
             return;
         }
 
-        var (type, auditId) = http.RequestServices.GetService<IRefusalRecorder>() is { } recorder
-            ? await recorder.RecordAsync(http, ProblemTypes.UnsupportedMediaType)
-            : (ProblemTypes.UnsupportedMediaType, null);
-        http.Response.StatusCode = type.Status;
-        var problem = new ProblemDetailsContext
-        {
-            HttpContext = http,
-            ProblemDetails =
-            {
-                Type = type.Uri, Title = type.Title, Status = type.Status,
-                Detail = type == ProblemTypes.UnsupportedMediaType
-                    ? "Request bodies are read as UTF-8 only, and the Content-Type declares another charset. Send charset=utf-8 or no charset."
-                    : type.Description,
-            },
-        };
-        if (auditId is not null)
-        {
-            problem.ProblemDetails.Extensions[ProblemExtensions.AuditId] = auditId;
-        }
-
-        await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(problem);
+        await ProblemHandling.RefuseUnreadBodyAsync(http, ProblemTypes.UnsupportedMediaType,
+            "Request bodies are read as UTF-8 only, and the Content-Type declares another charset. Send charset=utf-8 or no charset.");
     });
 
-    /// <summary>
-    /// Whether the endpoint reads a body and the request's Content-Type declares a charset other than UTF-8 (any of them,
-    /// if several: a second must not smuggle past the first). False without an endpoint, a Content-Type or a charset. A
-    /// Content-Type that does not parse is left to the endpoint, which refuses it as a media type it does not accept.
-    /// </summary>
     /// <summary>
     /// Rewrites a quoted <c>charset="utf-8"</c> (the same value per RFC 9110) as a token: the framework's JSON reader would
     /// look up the quotes as part of the name and fail with a 500.
@@ -68,6 +44,11 @@ public static class RequestCharset
         }
     }
 
+    /// <summary>
+    /// Whether the endpoint reads a body and the request's Content-Type declares a charset other than UTF-8 (any of them,
+    /// if several: a second must not smuggle past the first). False without an endpoint, a Content-Type or a charset. A
+    /// Content-Type that does not parse is left to the endpoint, which refuses it as a media type it does not accept.
+    /// </summary>
     internal static bool DeclaresOtherCharset(HttpContext http)
     {
         var contentType = http.Request.ContentType;

@@ -35,29 +35,48 @@ public static partial class ProblemHandling
     public static IApplicationBuilder UseHubStatusCodePages(this IApplicationBuilder app) => app.UseStatusCodePages(async context =>
     {
         var http = context.HttpContext;
-        // The type, title and detail follow from the status (CustomizeProblemDetails), unless the audit log refuses the entry.
-        var problem = new ProblemDetailsContext { HttpContext = http, ProblemDetails = { Status = http.Response.StatusCode } };
         var refusal = ProblemTypes.ForStatus(http.Response.StatusCode);
         if (refusal.Status == http.Response.StatusCode
             && (refusal == ProblemTypes.MalformedRequest || refusal == ProblemTypes.PayloadTooLarge || refusal == ProblemTypes.UnsupportedMediaType))
         {
-            var (answer, auditId) = http.RequestServices.GetService<IRefusalRecorder>() is { } recorder
-                ? await recorder.RecordAsync(http, refusal)
-                : (refusal, null);
-            if (answer != refusal)
-            {
-                http.Response.StatusCode = answer.Status;
-                problem.ProblemDetails.Status = answer.Status;
-                (problem.ProblemDetails.Type, problem.ProblemDetails.Title, problem.ProblemDetails.Detail) = (answer.Uri, answer.Title, answer.Description);
-            }
-            else if (auditId is not null)
-            {
-                problem.ProblemDetails.Extensions[ProblemExtensions.AuditId] = auditId;
-            }
+            await RefuseUnreadBodyAsync(http, refusal);
+            return;
         }
 
-        await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(problem);
+        // The type, title and detail follow from the status (CustomizeProblemDetails).
+        await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(
+            new ProblemDetailsContext { HttpContext = http, ProblemDetails = { Status = http.Response.StatusCode } });
     });
+
+    /// <summary>
+    /// Refuses a request whose body its endpoint never read (malformed, too large, a media type or charset it does not
+    /// accept): records the refusal through the API's <see cref="IRefusalRecorder"/> (the agency API audits it), then
+    /// writes the problem with its <c>auditId</c>, or <c>503 audit-unavailable</c> (without <paramref name="detail"/>)
+    /// when the record could not be kept. The one path for the status-code pages, the exception handler and the charset check.
+    /// </summary>
+    internal static async ValueTask<bool> RefuseUnreadBodyAsync(HttpContext http, ProblemType refusal, string? detail = null, Exception? exception = null)
+    {
+        var (type, auditId) = http.RequestServices.GetService<IRefusalRecorder>() is { } recorder
+            ? await recorder.RecordAsync(http, refusal)
+            : (refusal, null);
+        http.Response.StatusCode = type.Status;
+        var problem = new ProblemDetailsContext
+        {
+            HttpContext = http,
+            Exception = exception,
+            ProblemDetails =
+            {
+                Type = type.Uri, Title = type.Title, Status = type.Status,
+                Detail = type == refusal ? detail ?? type.Description : type.Description,
+            },
+        };
+        if (auditId is not null)
+        {
+            problem.ProblemDetails.Extensions[ProblemExtensions.AuditId] = auditId;
+        }
+
+        return await http.RequestServices.GetRequiredService<IProblemDetailsService>().TryWriteAsync(problem);
+    }
 
     /// <summary>Serves a short page per problem type so each <c>type</c> URI dereferences to its meaning.</summary>
     public static IEndpointRouteBuilder MapProblemTypeDocs(this IEndpointRouteBuilder app)
@@ -79,13 +98,11 @@ public static partial class ProblemHandling
 /// read (malformed, too large, wrong content type) is refused before its endpoint runs, so it is recorded here, through
 /// the API's <see cref="IRefusalRecorder"/> (the agency API audits it like every other refusal), before the answer is written.
 /// </summary>
-internal sealed partial class HubExceptionHandler(IProblemDetailsService problems, IEnumerable<IRefusalRecorder> recorders, ILogger<HubExceptionHandler> logger) : IExceptionHandler
+internal sealed partial class HubExceptionHandler(IProblemDetailsService problems, ILogger<HubExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         ProblemType type;
-        string? detail = null;
-        Guid? auditId = null;
         if (exception is BadHttpRequestException badRequest)
         {
             type = badRequest.StatusCode switch
@@ -95,17 +112,13 @@ internal sealed partial class HubExceptionHandler(IProblemDetailsService problem
                 _ => ProblemTypes.MalformedRequest,
             };
             // The framework's message names the parameter and the JSON path, never the submitted values.
-            detail = badRequest.InnerException is System.Text.Json.JsonException json
+            var detail = badRequest.InnerException is System.Text.Json.JsonException json
                 ? $"The body is not valid JSON of the expected shape (at {json.Path ?? "$"})."
                 : badRequest.Message;
-            foreach (var recorder in recorders)
-            {
-                (type, auditId) = await recorder.RecordAsync(httpContext, type);
-            }
-
-            detail = type == ProblemTypes.AuditUnavailable ? null : detail;
+            return await ProblemHandling.RefuseUnreadBodyAsync(httpContext, type, detail, exception);
         }
-        else if (exception is AuditUnavailableException)
+
+        if (exception is AuditUnavailableException)
         {
             // Audit before answer: the decision could not be recorded, so the data it covers is not sent.
             type = ProblemTypes.AuditUnavailable;
@@ -131,13 +144,8 @@ internal sealed partial class HubExceptionHandler(IProblemDetailsService problem
         {
             HttpContext = httpContext,
             Exception = exception,
-            ProblemDetails = { Type = type.Uri, Title = type.Title, Status = type.Status, Detail = detail ?? type.Description },
+            ProblemDetails = { Type = type.Uri, Title = type.Title, Status = type.Status, Detail = type.Description },
         };
-        if (auditId is not null)
-        {
-            context.ProblemDetails.Extensions[ProblemExtensions.AuditId] = auditId;
-        }
-
         return await problems.TryWriteAsync(context);
     }
 

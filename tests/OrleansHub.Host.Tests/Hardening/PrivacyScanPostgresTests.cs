@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
 using OrleansHub.Host.Tests.Cluster;
-using OrleansHub.Host.Tests.Consents;
 using OrleansHub.Host.Tests.Postgres;
 using Xunit.Abstractions;
 using OrleansHub.Host.Tests.Contract;
@@ -14,27 +12,12 @@ namespace OrleansHub.Host.Tests.Hardening;
 /// silos in turn; the privacy scan's traffic is then sent. Every line either silo printed is kept (no tail), and both
 /// silos are stopped gracefully before the scan, so their last log lines and spans are flushed.
 /// </summary>
-public sealed class PostgresPrivacyScanParties : AuthorizationParties
+public sealed class PostgresPrivacyScanParties() : PostgresParties("privacy-scan")
 {
-    private const string Issuer = "https://eid.privacy-scan.example.vn";
-    private const string Audience = "orleanshub-privacy-scan";
-
-    private readonly SemaphoreSlim _starting = new(1, 1);
-    private readonly ECDsa _issuerKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
     private readonly ConcurrentQueue<string> _lines = new();
     private readonly List<HubProcess> _silos = [];
     private int _next;
     private bool _started;
-
-    public PostgresPrivacyScanParties()
-        : this($"op-{Guid.NewGuid():N}", $"vss-{Guid.NewGuid():N}")
-    {
-    }
-
-    private PostgresPrivacyScanParties(string operatorKey, string providerKey)
-        : base(factory: null, operatorKey, providerKey)
-    {
-    }
 
     /// <summary>Every line both silos printed, stdout and stderr.</summary>
     public IReadOnlyCollection<string> Lines => _lines;
@@ -52,13 +35,10 @@ public sealed class PostgresPrivacyScanParties : AuthorizationParties
     public override HttpClient CreateClient() =>
         ContractCheckingHandler.CreateClient(_silos[Interlocked.Increment(ref _next) % _silos.Count].Client.BaseAddress!, TimeSpan.FromSeconds(60));
 
-    // Started by StartAsync, with the collection's PostgreSQL server.
-    public override Task InitializeAsync() => Task.CompletedTask;
-
     /// <summary>Starts both silos on a new database of <paramref name="postgres"/>, sends the traffic and stops them, once.</summary>
     public async Task StartAsync(PostgresServer postgres)
     {
-        await _starting.WaitAsync();
+        await Starting.WaitAsync();
         try
         {
             if (_started)
@@ -70,19 +50,10 @@ public sealed class PostgresPrivacyScanParties : AuthorizationParties
             Traces = await OtlpReceiver.StartAsync();
             var database = await postgres.CreateDatabaseAsync();
             var clusterId = $"privacy-{Guid.NewGuid():N}";
-            var settings = new Dictionary<string, string>
-            {
-                ["Hub__Operator__ApiKey"] = OperatorKey,
-                [$"Hub__Providers__Agencies__{ProviderCode}__ApiKey"] = ProviderKey,
-                ["Hub__CitizenTokens__Issuer"] = Issuer,
-                ["Hub__CitizenTokens__Audience"] = Audience,
-                ["Hub__CitizenTokens__PublicKeyPem"] = _issuerKey.ExportSubjectPublicKeyInfoPem(),
-                ["Hub__Webhooks__RequireHttps"] = "false",
-                ["Hub__Webhooks__AllowPrivateNetworks"] = "true",
-                ["Hub__Telemetry__OtlpEndpoint"] = Traces.TracesUrl,
-                ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
-                ["OTEL_BSP_SCHEDULE_DELAY"] = "500",
-            };
+            var settings = HubSettings();
+            settings["Hub__Telemetry__OtlpEndpoint"] = Traces.TracesUrl;
+            settings["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
+            settings["OTEL_BSP_SCHEDULE_DELAY"] = "500";
             foreach (var category in new[] { "Default", "Microsoft", "Microsoft.AspNetCore", "Orleans", "Polly", "Microsoft.AspNetCore.DataProtection", "Npgsql", "OrleansHub" })
             {
                 settings[$"Logging__LogLevel__{category}"] = "Trace";
@@ -100,7 +71,7 @@ public sealed class PostgresPrivacyScanParties : AuthorizationParties
             }
 
             await RegisterConsentingBankAsync();
-            await base.InitializeAsync();
+            await CreatePartiesAsync();
             (RequestsSent, PersonalValuesSent) = await PrivacyScanTraffic.SendAsync(this);
             Metrics = await Task.WhenAll(_silos.Select(s => s.Client.GetStringAsync("/metrics")));
             foreach (var silo in _silos)
@@ -110,13 +81,12 @@ public sealed class PostgresPrivacyScanParties : AuthorizationParties
         }
         finally
         {
-            _starting.Release();
+            Starting.Release();
         }
     }
 
     public override async Task DisposeAsync()
     {
-        await base.DisposeAsync();
         foreach (var silo in _silos)
         {
             await silo.DisposeAsync();
@@ -127,16 +97,7 @@ public sealed class PostgresPrivacyScanParties : AuthorizationParties
             await Traces.DisposeAsync();
         }
 
-        _issuerKey.Dispose();
-        _starting.Dispose();
-    }
-
-    /// <summary>A token of the configured e-ID issuer, whose key this fixture holds.</summary>
-    protected override Task<string> IssueTokenAsync(string citizenId)
-    {
-        var token = CitizenTokens.Sign(_issuerKey, CitizenTokens.Descriptor(citizenId, Issuer, Audience));
-        RememberSecret(token);
-        return Task.FromResult(token);
+        await base.DisposeAsync();
     }
 }
 

@@ -33,22 +33,64 @@ public sealed class Verifier(MixedLoad load, HubTarget hub, CitizenIssuer issuer
     /// Where the webhook stands against the events it lacks: a cursor past one of them means it was skipped, a cursor before
     /// them means delivery stalled. Positions and counts only (the run's events are synthetic, but the report never needs more).
     /// </summary>
-    private async Task<string> WebhookBehindAsync(NpgsqlDataSource db, Guid[] missing)
+    private async Task<string> WebhookBehindAsync(NpgsqlDataSource db, Guid[] missing, WebhookReceiver receiver)
     {
         await using var command = db.CreateCommand("""
             SELECT w.status, w.delivered_through, w.attempts, coalesce(w.last_error, ''), coalesce(w.disabled_reason, ''),
                    (SELECT string_agg(f.feed_position::text || ' at ' || to_char(f.fed_at, 'HH24:MI:SS.MS'), ', ' ORDER BY f.feed_position)
                     FROM agency_feed f WHERE f.agency_code = w.agency_code AND f.event_id = ANY($2)),
-                   (SELECT max(feed_position) FROM agency_feed f WHERE f.agency_code = w.agency_code)
+                   (SELECT max(feed_position) FROM agency_feed f WHERE f.agency_code = w.agency_code),
+                   (SELECT array_agg(f.feed_position ORDER BY f.feed_position) FROM agency_feed f WHERE f.agency_code = w.agency_code AND f.event_id = ANY($2))
             FROM agency_webhooks w WHERE w.agency_code = $1
             """);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = load.StateAgency });
         command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = missing });
-        await using var reader = await command.ExecuteReaderAsync();
-        return await reader.ReadAsync()
-            ? $"missing at feed positions [{(reader.IsDBNull(5) ? "none" : reader.GetString(5))}] of {(reader.IsDBNull(6) ? 0 : reader.GetInt64(6))}; "
-              + $"webhook {reader.GetString(0)}, saved cursor {reader.GetInt64(1)}, {reader.GetInt32(2)} attempts, last error '{reader.GetString(3)}', disabled '{reader.GetString(4)}'"
-            : "no webhook row";
+        string state;
+        long[] positions;
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            if (!await reader.ReadAsync())
+            {
+                return "no webhook row";
+            }
+
+            state = $"missing at feed positions [{(reader.IsDBNull(5) ? "none" : reader.GetString(5))}] of {(reader.IsDBNull(6) ? 0 : reader.GetInt64(6))}; "
+                + $"webhook {reader.GetString(0)}, saved cursor {reader.GetInt64(1)}, {reader.GetInt32(2)} attempts, last error '{reader.GetString(3)}', disabled '{reader.GetString(4)}'";
+            positions = reader.IsDBNull(7) ? [] : reader.GetFieldValue<long[]>(7);
+        }
+
+        // The messages the hub decided (and audited) with each missing position in them, and what the receiver answered to each.
+        await using var offered = db.CreateCommand("""
+            SELECT DISTINCT request_id, min(at) OVER (PARTITION BY request_id) FROM audit_log
+            WHERE agency_code = $1 AND operation = 'event-delivered-webhook' AND request_id LIKE 'msg\_%'
+              AND split_part(request_id, '_', 2)::bigint <= ANY ($2) AND split_part(request_id, '_', 3)::bigint >= ANY ($2)
+            """);
+        offered.Parameters.Add(new NpgsqlParameter<string> { TypedValue = load.StateAgency });
+        offered.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = positions });
+        var messages = new List<string>();
+        await using (var reader = await offered.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                var (id, at) = (reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1));
+                if (positions.Any(p => Covers(id, p)))
+                {
+                    var answers = receiver.Answers.Where(a => a.MessageId == id).Select(a => $"{a.Status} at {a.AtMs} ms").ToList();
+                    messages.Add($"{id} (audited {at.UtcDateTime:HH:mm:ss.fff}; receiver answered {(answers.Count == 0 ? "nothing" : string.Join(", ", answers))})");
+                }
+            }
+        }
+
+        var failures = receiver.Failures.ToArray();
+        return state + $"; messages holding them: {(messages.Count == 0 ? "none audited" : string.Join("; ", messages))}"
+            + (failures.Length == 0 ? "" : $"; receiver failures: {string.Join("; ", failures)}");
+
+        static bool Covers(string messageId, long position)
+        {
+            var parts = messageId.Split('_');
+            return parts.Length == 3 && long.TryParse(parts[1], CultureInfo.InvariantCulture, out var first)
+                && long.TryParse(parts[2], CultureInfo.InvariantCulture, out var last) && first <= position && position <= last;
+        }
     }
 
     /// <summary>Whether <paramref name="agency"/>'s consumer has read every row of its feed in the database.</summary>
@@ -334,7 +376,7 @@ public sealed class Verifier(MixedLoad load, HubTarget hub, CitizenIssuer issuer
             checks.Add(new Check("the state agency's webhook got every residence change, each signed correctly",
                 missing.Length == 0 && webhook.BadSignatures == 0,
                 $"{changes.Count - missing.Length} of {changes.Count} events pushed in {webhook.Deliveries} deliveries; {webhook.BadSignatures} bad signatures"
-                + (missing.Length == 0 ? "" : "; " + await WebhookBehindAsync(db, missing))));
+                + (missing.Length == 0 ? "" : "; " + await WebhookBehindAsync(db, missing, webhook))));
         }
 
         checks.Add(new Check("feeds deliver in per-citizen order", outOfOrder == 0,

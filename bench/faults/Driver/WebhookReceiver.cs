@@ -23,6 +23,12 @@ public sealed class WebhookReceiver(int port, Timeline timeline) : IDisposable
 
     public ConcurrentQueue<ReceivedEvent> Received { get; } = new();
 
+    /// <summary>Each delivery's <c>webhook-id</c>, the status answered and when (ms on the timeline).</summary>
+    public ConcurrentQueue<(string MessageId, int Status, long AtMs)> Answers { get; } = new();
+
+    /// <summary>Requests that failed inside the receiver (reading, parsing), with when and why.</summary>
+    public ConcurrentQueue<string> Failures { get; } = new();
+
     public int BadSignatures => Volatile.Read(ref _badSignatures);
 
     public int Deliveries => Volatile.Read(ref _deliveries);
@@ -67,6 +73,9 @@ public sealed class WebhookReceiver(int port, Timeline timeline) : IDisposable
                 return; // stopped
             }
 
+            // HttpListener answers 200 unless told otherwise: a request whose events were not kept must not look delivered.
+            var status = 500;
+            var id = context.Request.Headers["webhook-id"] ?? "-";
             try
             {
                 using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
@@ -74,7 +83,7 @@ public sealed class WebhookReceiver(int port, Timeline timeline) : IDisposable
                 if (Challenge(body) is { } challenge)
                 {
                     // The hub's verification of a new URL or secret (the secret is shown only after it passed): echo it.
-                    context.Response.StatusCode = 200;
+                    context.Response.StatusCode = status = 200;
                     context.Response.ContentType = "application/json";
                     await context.Response.OutputStream.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(new { challenge }));
                     continue;
@@ -83,28 +92,50 @@ public sealed class WebhookReceiver(int port, Timeline timeline) : IDisposable
                 if (!SignatureHolds(context.Request.Headers, body))
                 {
                     Interlocked.Increment(ref _badSignatures);
-                    context.Response.StatusCode = 401;
+                    status = 401;
                     continue;
                 }
 
-                Interlocked.Increment(ref _deliveries);
                 using var page = JsonDocument.Parse(body); // CloudEvents batched mode: a JSON array of events
-                foreach (var e in page.RootElement.EnumerateArray())
+                var events = page.RootElement.EnumerateArray().Select(e =>
                 {
                     var data = e.GetProperty("data");
-                    Received.Enqueue(new ReceivedEvent("webhook", Guid.Parse(e.GetProperty("id").GetString()!), data.GetProperty("citizenId").GetString()!,
-                        data.GetProperty("sequence").GetInt64(), data.GetProperty("recordVersion").GetInt64(), e.GetProperty("type").GetString()!, timeline.NowMs));
+                    return new ReceivedEvent("webhook", Guid.Parse(e.GetProperty("id").GetString()!), data.GetProperty("citizenId").GetString()!,
+                        data.GetProperty("sequence").GetInt64(), data.GetProperty("recordVersion").GetInt64(), e.GetProperty("type").GetString()!, timeline.NowMs);
+                }).ToList();
+                foreach (var e in events)
+                {
+                    Received.Enqueue(e);
                 }
 
-                context.Response.StatusCode = 204;
+                Interlocked.Increment(ref _deliveries);
+                status = 204;
             }
             catch (JsonException)
             {
-                context.Response.StatusCode = 400;
+                status = 400;
+            }
+            catch (Exception e)
+            {
+                Failures.Enqueue($"{timeline.NowMs} ms {id}: {e.GetType().Name} before the events were kept; answered {status}");
             }
             finally
             {
-                context.Response.Close();
+                try
+                {
+                    if (status != 200)
+                    {
+                        context.Response.StatusCode = status; // a challenge's 200 went out with its body
+                    }
+
+                    context.Response.Close();
+                }
+                catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException or IOException)
+                {
+                    // Stopped while answering: the hub sees the connection drop and retries.
+                }
+
+                Answers.Enqueue((id, status, timeline.NowMs));
             }
         }
     }

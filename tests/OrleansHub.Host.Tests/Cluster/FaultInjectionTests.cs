@@ -84,6 +84,8 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IAsyncLifeti
         var result = await FaultSession.RunAsync(hub, issuer, connectionString, new LoadOptions(HubProcess.OperatorKey) { Citizens = 16, Webhook = webhook },
             faults, baseline: TimeSpan.FromSeconds(5), observe: TimeSpan.FromSeconds(15), timeline, output.WriteLine);
         output.WriteLine(result.Markdown);
+        output.WriteLine($"webhook receiver: {webhook.Answers.Count} requests answered, {webhook.Answers.Count(a => a.Status == 500)} with 500 "
+            + $"(failed inside the receiver{(webhook.Failures.IsEmpty ? "" : ": " + string.Join("; ", webhook.Failures))})");
 
         Assert.All(result.Checks, c => Assert.True(c.Passed, $"{c.Name}: {c.Detail}"));
         var errorKinds = result.Faults.SelectMany(f => f.ErrorKinds.Keys).Distinct().ToList();

@@ -78,7 +78,7 @@ public sealed class MixedLoad(HubTarget hub, CitizenIssuer issuer, Timeline time
         if (options.Webhook is { } receiver)
         {
             // The state agency also gets its feed pushed; delivery starts at the current end of its (still empty) feed.
-            receiver.Start();
+            await receiver.StartAsync();
             var endpoint = await RequireAsync(Request(HttpMethod.Put, hub.Url(0), "/v1/webhook", StateKey, new { url = receiver.Url }));
             receiver.UseSecret(endpoint.GetProperty("secret").GetString()!);
         }

@@ -1,32 +1,37 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 
 namespace OrleansHub.Bench.Faults;
 
 /// <summary>
-/// An agency's webhook endpoint on this machine: checks each delivery's Standard Webhooks signature (its own HMAC, not
-/// the hub's code), keeps the events, answers 204. <see cref="Stop"/> closes the port (the hub's deliveries get connection
-/// refused) and <see cref="Start"/> opens it again.
+/// An agency's webhook endpoint on this machine (Kestrel, loopback): checks each delivery's Standard Webhooks signature
+/// (its own HMAC, not the hub's code), keeps the events, then answers 204. <see cref="StopAsync"/> closes the port (the
+/// hub's deliveries get connection refused) and <see cref="StartAsync"/> opens it again. Not HttpListener: closing one
+/// answers the requests it has queued but not yet handed over with its default 200, so the hub took a delivery the
+/// receiver never saw as made, and the fault run reported an event missing from the webhook (about one CI run in three).
 /// </summary>
-public sealed class WebhookReceiver(int port, Timeline timeline) : IDisposable
+public sealed class WebhookReceiver(int port, Timeline timeline) : IAsyncDisposable
 {
-    private readonly object _gate = new();
-    private HttpListener? _listener;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private WebApplication? _app;
     private byte[] _key = [];
     private int _badSignatures;
     private int _deliveries;
 
-    public Uri Url { get; } = new($"http://127.0.0.1:{port}/hook/");
+    public Uri Url { get; } = new($"http://127.0.0.1:{port}/hook");
 
     public ConcurrentQueue<ReceivedEvent> Received { get; } = new();
 
-    /// <summary>Each delivery's <c>webhook-id</c>, the status answered and when (ms on the timeline).</summary>
+    /// <summary>Each request's <c>webhook-id</c>, the status answered and when (ms on the timeline).</summary>
     public ConcurrentQueue<(string MessageId, int Status, long AtMs)> Answers { get; } = new();
 
-    /// <summary>Requests that failed inside the receiver (reading, parsing), with when and why.</summary>
+    /// <summary>Requests that failed inside the receiver (reading, parsing), with when and why; answered 500.</summary>
     public ConcurrentQueue<string> Failures { get; } = new();
 
     public int BadSignatures => Volatile.Read(ref _badSignatures);
@@ -36,107 +41,101 @@ public sealed class WebhookReceiver(int port, Timeline timeline) : IDisposable
     /// <summary>The secret the hub showed when the endpoint was registered (<c>whsec_</c> + base64).</summary>
     public void UseSecret(string secret) => _key = Convert.FromBase64String(secret["whsec_".Length..]);
 
-    public void Start()
+    public async Task StartAsync()
     {
-        lock (_gate)
+        await _gate.WaitAsync();
+        try
         {
-            var listener = new HttpListener();
-            listener.Prefixes.Add(Url.ToString());
-            listener.Start();
-            _listener = listener;
-            _ = Task.Run(() => ServeAsync(listener));
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+            builder.Logging.ClearProviders();
+            var app = builder.Build();
+            app.MapPost(Url.AbsolutePath, ReceiveAsync);
+            await app.StartAsync();
+            _app = app;
+        }
+        finally
+        {
+            _gate.Release();
         }
     }
 
-    public void Stop()
+    public async Task StopAsync()
     {
-        lock (_gate)
+        await _gate.WaitAsync();
+        try
         {
-            _listener?.Close();
-            _listener = null;
+            if (_app is { } app)
+            {
+                _app = null;
+                await app.StopAsync();
+                await app.DisposeAsync();
+            }
+        }
+        finally
+        {
+            _gate.Release();
         }
     }
 
-    public void Dispose() => Stop();
-
-    private async Task ServeAsync(HttpListener listener)
+    public async ValueTask DisposeAsync()
     {
-        while (listener.IsListening)
+        await StopAsync();
+        _gate.Dispose();
+    }
+
+    /// <summary>Answers 2xx only once the events are kept: anything that fails before that is a 500, and the hub retries.</summary>
+    private async Task<IResult> ReceiveAsync(HttpRequest request)
+    {
+        var id = request.Headers["webhook-id"].ToString();
+        var status = StatusCodes.Status500InternalServerError;
+        try
         {
-            HttpListenerContext context;
-            try
+            using var reader = new StreamReader(request.Body, Encoding.UTF8);
+            var body = await reader.ReadToEndAsync();
+            if (Challenge(body) is { } challenge)
             {
-                context = await listener.GetContextAsync();
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return; // stopped
+                // The hub's verification of a new URL or secret (the secret is shown only after it passed): echo it.
+                status = StatusCodes.Status200OK;
+                return Results.Json(new { challenge });
             }
 
-            // HttpListener answers 200 unless told otherwise: a request whose events were not kept must not look delivered.
-            var status = 500;
-            var id = context.Request.Headers["webhook-id"] ?? "-";
-            try
+            if (!SignatureHolds(request.Headers, body))
             {
-                using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
-                var body = await reader.ReadToEndAsync();
-                if (Challenge(body) is { } challenge)
-                {
-                    // The hub's verification of a new URL or secret (the secret is shown only after it passed): echo it.
-                    context.Response.StatusCode = status = 200;
-                    context.Response.ContentType = "application/json";
-                    await context.Response.OutputStream.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(new { challenge }));
-                    continue;
-                }
-
-                if (!SignatureHolds(context.Request.Headers, body))
-                {
-                    Interlocked.Increment(ref _badSignatures);
-                    status = 401;
-                    continue;
-                }
-
-                using var page = JsonDocument.Parse(body); // CloudEvents batched mode: a JSON array of events
-                var events = page.RootElement.EnumerateArray().Select(e =>
-                {
-                    var data = e.GetProperty("data");
-                    return new ReceivedEvent("webhook", Guid.Parse(e.GetProperty("id").GetString()!), data.GetProperty("citizenId").GetString()!,
-                        data.GetProperty("sequence").GetInt64(), data.GetProperty("recordVersion").GetInt64(), e.GetProperty("type").GetString()!, timeline.NowMs);
-                }).ToList();
-                foreach (var e in events)
-                {
-                    Received.Enqueue(e);
-                }
-
-                Interlocked.Increment(ref _deliveries);
-                status = 204;
+                Interlocked.Increment(ref _badSignatures);
+                status = StatusCodes.Status401Unauthorized;
+                return Results.StatusCode(status);
             }
-            catch (JsonException)
+
+            using var page = JsonDocument.Parse(body); // CloudEvents batched mode: a JSON array of events
+            var events = page.RootElement.EnumerateArray().Select(e =>
             {
-                status = 400;
-            }
-            catch (Exception e)
+                var data = e.GetProperty("data");
+                return new ReceivedEvent("webhook", Guid.Parse(e.GetProperty("id").GetString()!), data.GetProperty("citizenId").GetString()!,
+                    data.GetProperty("sequence").GetInt64(), data.GetProperty("recordVersion").GetInt64(), e.GetProperty("type").GetString()!, timeline.NowMs);
+            }).ToList();
+            foreach (var e in events)
             {
-                Failures.Enqueue($"{timeline.NowMs} ms {id}: {e.GetType().Name} before the events were kept; answered {status}");
+                Received.Enqueue(e);
             }
-            finally
-            {
-                try
-                {
-                    if (status != 200)
-                    {
-                        context.Response.StatusCode = status; // a challenge's 200 went out with its body
-                    }
 
-                    context.Response.Close();
-                }
-                catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException or IOException)
-                {
-                    // Stopped while answering: the hub sees the connection drop and retries.
-                }
-
-                Answers.Enqueue((id, status, timeline.NowMs));
-            }
+            Interlocked.Increment(ref _deliveries);
+            status = StatusCodes.Status204NoContent;
+            return Results.StatusCode(status);
+        }
+        catch (JsonException)
+        {
+            status = StatusCodes.Status400BadRequest;
+            return Results.StatusCode(status);
+        }
+        catch (Exception e)
+        {
+            Failures.Enqueue($"{timeline.NowMs} ms {id}: {e.GetType().Name} before the events were kept; answered {status}");
+            return Results.StatusCode(status);
+        }
+        finally
+        {
+            Answers.Enqueue((id, status, timeline.NowMs));
         }
     }
 
@@ -151,10 +150,10 @@ public sealed class WebhookReceiver(int port, Timeline timeline) : IDisposable
     }
 
     /// <summary>Standard Webhooks: <c>v1,</c> + base64 HMAC-SHA256 over "{id}.{timestamp}.{body}"; several signatures may be sent, space-separated.</summary>
-    private bool SignatureHolds(System.Collections.Specialized.NameValueCollection headers, string body)
+    private bool SignatureHolds(IHeaderDictionary headers, string body)
     {
-        var (id, timestamp, signatures) = (headers["webhook-id"], headers["webhook-timestamp"], headers["webhook-signature"]);
-        if (id is null || timestamp is null || signatures is null)
+        var (id, timestamp, signatures) = (headers["webhook-id"].ToString(), headers["webhook-timestamp"].ToString(), headers["webhook-signature"].ToString());
+        if (id.Length == 0 || timestamp.Length == 0 || signatures.Length == 0)
         {
             return false;
         }

@@ -54,7 +54,7 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IAsyncLifeti
             ["Hub__Webhooks__MaxRetryDelay"] = "00:00:02",
         };
         var timeline = new Timeline();
-        using var webhook = new WebhookReceiver(FreePort.Next(), timeline);
+        await using var webhook = new WebhookReceiver(FreePort.Next(), timeline);
         // The first silo applies the migrations; the other two join it.
         _silos.Add(await HubProcess.StartAsync(connectionString, clusterId, settings));
         Task<HubProcess>[] starts = [HubProcess.StartAsync(connectionString, clusterId, settings), HubProcess.StartAsync(connectionString, clusterId, settings)];
@@ -79,7 +79,7 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IAsyncLifeti
                 hub.Replace(2, replacement.Client.BaseAddress!);
             }),
             new("PostgreSQL stopped for 10 s", () => PostgresAsync("stop"), TimeSpan.FromSeconds(10), () => PostgresAsync("start")),
-            new("webhook receiver stopped for 10 s", () => Task.Run(webhook.Stop), TimeSpan.FromSeconds(10), () => Task.Run(webhook.Start), StopsWebhook: true),
+            new("webhook receiver stopped for 10 s", webhook.StopAsync, TimeSpan.FromSeconds(10), webhook.StartAsync, StopsWebhook: true),
         };
         var result = await FaultSession.RunAsync(hub, issuer, connectionString, new LoadOptions(HubProcess.OperatorKey) { Citizens = 16, Webhook = webhook },
             faults, baseline: TimeSpan.FromSeconds(5), observe: TimeSpan.FromSeconds(15), timeline, output.WriteLine);

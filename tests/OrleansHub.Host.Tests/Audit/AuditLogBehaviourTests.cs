@@ -126,6 +126,30 @@ public abstract class AuditLogBehaviourTests
         Assert.Null(await audit.Reader.FindAsync(Guid.NewGuid()));
     }
 
+    [Theory]
+    [InlineData(5)] // written in one round trip
+    [InlineData(130)] // copied
+    public async Task FindAsync_EntriesOfOneBatch_EachReadsBackWithItsOwnFieldListAndFee(int count)
+    {
+        await using var audit = await CreateAsync();
+        await audit.StartAsync();
+        // Field names are whatever a refused request asked for: separators, quotes, braces, backslashes, empty lists.
+        string[][] lists = [[], ["a,b", "{x}", "\"q\"", "back\\slash"], ["fullName"], [], ["name with space", "", "NULL"]];
+        var entries = Enumerable.Range(0, count)
+            .Select(i => AuditEntries.New(outcome: i % 2 == 0 ? AuditOutcome.Allowed : AuditOutcome.Denied) with { Fields = lists[i % lists.Length] })
+            .ToList();
+
+        await audit.Log.AppendAsync(entries);
+
+        foreach (var entry in entries)
+        {
+            var found = await audit.Reader.FindAsync(entry.Id);
+            Assert.NotNull(found);
+            Assert.Equal(entry.Fields, found.Fields);
+            Assert.Equal((entry.Outcome, entry.Reason, entry.Fee), (found.Outcome, found.Reason, found.Fee));
+        }
+    }
+
     [Fact]
     public async Task ReadByCitizenAsync_Paged_ReturnsOnlyThatCitizenNewestFirstWithoutGapsOrRepeats()
     {

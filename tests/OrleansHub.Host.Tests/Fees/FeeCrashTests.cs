@@ -14,8 +14,10 @@ namespace OrleansHub.Host.Tests.Fees;
 /// <summary>
 /// A silo killed (kill -9) at a chosen point: its audit writer is stopped by a fault point inside the transaction that holds
 /// a charged lookup's audit entry, after the entry is written and before its fee-ledger charge, and the silo is killed
-/// there. The agency never got that answer, and neither the entry nor the charge was kept; every answer the agency did
-/// receive has its audit row with its charge, and the ledger still reconciles with the audit log to the đồng. The class
+/// there. The agency never got that answer. The writer had sent the whole batch (entries, chain links, ledger line and the
+/// end of its implicit transaction) in one round trip, so once let go PostgreSQL commits it without the silo: the entry is
+/// kept with its charge, as when a silo dies just after its commit. Never one without the other: every answer the agency
+/// did receive has its audit row with its charge, and the ledger still reconciles with the audit log to the đồng. The class
 /// owns its two-silo cluster, since it kills one.
 /// </summary>
 [Collection(PostgresCollection.Name)]
@@ -29,7 +31,7 @@ public sealed class FeeCrashTests(PostgresServer postgres, TwoSiloHub hub, ITest
     public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
-    public async Task SiloKilledBetweenAuditEntryAndLedgerCharge_KeepsNeither_AndEveryAnswerReceivedIsAuditedWithItsCharge()
+    public async Task SiloKilledBetweenAuditEntryAndLedgerCharge_KeepsBothTogether_AndEveryAnswerReceivedIsAuditedWithItsCharge()
     {
         var code = await hub.NewAgencyAsync("Ngân hàng thử sự cố", commercial: true, Kyc);
         var (_, key) = await hub.IssueKeyAsync(code);
@@ -62,7 +64,7 @@ public sealed class FeeCrashTests(PostgresServer postgres, TwoSiloHub hub, ITest
 
             await Assert.ThrowsAnyAsync<HttpRequestException>(() => stopped);
             await hold.CloseAsync();
-            // Let go, the writer finds its client gone and its transaction rolls back; it never committed.
+            // Let go, the writer's backend runs the rest of the batch it was sent and commits it, then finds its client gone.
             await FaultPoint.WaitForBackendGoneAsync(dataSource, writer, TimeSpan.FromSeconds(60));
         }
 
@@ -77,7 +79,8 @@ public sealed class FeeCrashTests(PostgresServer postgres, TwoSiloHub hub, ITest
             Assert.Equal((long)received.Count, (long)(await command.ExecuteScalarAsync())!);
         }
 
-        Assert.Equal((2L, 2L, 4_000L), (
+        // The two answers received and the one lost with silo A: each entry with its charge of 2,000 đồng.
+        Assert.Equal((3L, 3L, 6_000L), (
             await ScalarAsync(dataSource, "SELECT count(*) FROM audit_log WHERE agency_code = $1", code),
             await ScalarAsync(dataSource, "SELECT coalesce(sum(answers), 0)::bigint FROM fee_ledger WHERE agency_code = $1", code),
             await ScalarAsync(dataSource, "SELECT coalesce(sum(amount_vnd), 0)::bigint FROM fee_ledger WHERE agency_code = $1", code)));

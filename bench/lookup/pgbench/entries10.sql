@@ -1,0 +1,2 @@
+INSERT INTO audit_log (id, at, agency_code, citizen_id, operation, purpose, fields, outcome, reason, fee_vnd, request_id, chain_id, batch_sequence, batch_position, fee_product, fee_fields, fee_exempt, fee_schedule)
+SELECT gen_random_uuid(), now(), 'BENCHX', lpad((random()*1e11)::bigint::text, 12, '0'), 'lookup', 'kyc', ARRAY['fullName','dateOfBirth','sex','permanentResidence','residenceProvince'], 'allowed', NULL, 5000, 'req-' || g, gen_random_uuid(), 1, g, 'SPDC04', 5, false, 1 FROM generate_series(1,10) g;

@@ -1,0 +1,1 @@
+INSERT INTO scratch_t VALUES (1);

@@ -6,12 +6,14 @@ namespace OrleansHub.Host.Fees;
 /// <summary>Reads <c>fee_ledger</c>, and recomputes the same lines from <c>audit_log</c> for reconciliation.</summary>
 public sealed class PostgresFeeLedger(NpgsqlDataSource dataSource) : IFeeLedger
 {
-    private const string Columns = "agency_code, day, product, answers, fields, exempt_answers, exempt_fields, amount_vnd";
-
+    /// <summary>The month's lines: the rows of every writer that charged an agency's day and product, summed (migration 0023).</summary>
     public Task<IReadOnlyList<FeeLedgerLine>> ReadMonthAsync(DateOnly month, string? agencyCode, CancellationToken cancellationToken) =>
-        ReadAsync($"""
-            SELECT {Columns} FROM fee_ledger
+        ReadAsync("""
+            SELECT agency_code, day, product, sum(answers)::bigint, sum(fields)::bigint, sum(exempt_answers)::bigint,
+                   sum(exempt_fields)::bigint, sum(amount_vnd)::bigint
+            FROM fee_ledger
             WHERE day >= $1 AND day < $2 AND ($3::text IS NULL OR agency_code = $3)
+            GROUP BY agency_code, day, product
             ORDER BY agency_code, day, product
             """, month, agencyCode, cancellationToken);
 

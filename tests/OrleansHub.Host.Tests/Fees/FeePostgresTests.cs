@@ -106,6 +106,42 @@ public sealed class FeePostgresTests(PostgresServer postgres, TwoSiloHub hub) : 
     }
 
     [Fact]
+    public async Task Reconcile_LedgerRowsOfTwoWriters_ComparesTheirSum()
+    {
+        var (code, _, _) = await NewBankAsync();
+        await using var dataSource = NpgsqlDataSource.Create(hub.ConnectionString);
+        // Each audit writer adds to its own row (migration 0023); the month's line is their sum. A month no request of
+        // this run falls in, and no audit rows, so the reconciliation shows the summed ledger line against nothing.
+        await using (var forge = dataSource.CreateCommand(
+            "INSERT INTO fee_ledger (agency_code, day, product, answers, fields, exempt_answers, exempt_fields, amount_vnd, writer) "
+            + "VALUES ($1, '2025-04-02', 'SPDC04', 1, 2, 0, 0, 2000, 101), ($1, '2025-04-02', 'SPDC04', 2, 3, 1, 1, 2000, 102)"))
+        {
+            forge.Parameters.Add(new NpgsqlParameter<string> { TypedValue = code });
+            await forge.ExecuteNonQueryAsync();
+        }
+
+        var (exitCode, output) = await RunReconcileAsync("2025-04");
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains($"agency {code} day 2025-04-02 product SPDC04: ledger 3 answers, 5 fields, 1 exempt answers, 1 exempt fields, 4000 VND; audit log none", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Ledger_SuperuserMovingChargesToAnotherWritersRow_IsRefusedByTheDatabase()
+    {
+        var (code, onA, _) = await NewBankAsync();
+        var citizen = await NewConsentingCitizenAsync(code);
+        Assert.Equal(HttpStatusCode.OK, (await onA.LookupAsync(citizen, Kyc, "fullName")).StatusCode);
+        await using var dataSource = NpgsqlDataSource.Create(hub.ConnectionString);
+        await using var command = dataSource.CreateCommand("UPDATE fee_ledger SET writer = writer + 1 WHERE agency_code = $1");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = code });
+
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => command.ExecuteNonQueryAsync());
+
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refused.SqlState);
+    }
+
+    [Fact]
     public async Task Ledger_SuperuserDecrement_IsRefusedByTheDatabase()
     {
         var (code, onA, _) = await NewBankAsync();

@@ -10,7 +10,8 @@
 #
 # REPO_A and REPO_B are checkouts (e.g. git worktrees of the two commits); each one's host is built here (Release). Both hubs run as
 # production does (bench/production-hub.sh). Environment: AB_RUN_DIR (default /tmp/orleanshub-ab), AB_KINDS (default
-# "lookup verify"; also batch, agency), WRK_THREADS, WRK_CONNECTIONS, WRK_SECONDS (default 10), WRK_WARMUP_SECONDS (3).
+# "lookup verify"; also batch, agency), AB_ENV_A and AB_ENV_B (settings of one side's hub, e.g. "Hub__Audit__Writers=2": the
+# same checkout twice then compares two settings), WRK_THREADS, WRK_CONNECTIONS, WRK_SECONDS (10), WRK_WARMUP_SECONDS (3).
 set -euo pipefail
 
 REPO_A="$(cd "${1:?REPO_A}" && pwd)"
@@ -71,7 +72,8 @@ for s in A B; do
   side "$s"
   mkdir -p "$HUB_RUN_DIR"
   "$REPO/deploy/postgres.sh" start >/dev/null
-  SIDE_PID[$s]=$(start_hub "hub-$s" "${SIDE_PORT[$s]}" "${SIDE_SILO[$s]}" 0 postgres)
+  env_name="AB_ENV_$s"
+  SIDE_PID[$s]=$(for setting in ${!env_name:-}; do export "${setting?}"; done; start_hub "hub-$s" "${SIDE_PORT[$s]}" "${SIDE_SILO[$s]}" 0 postgres)
   url="http://127.0.0.1:${SIDE_PORT[$s]}"
   for _ in $(seq 1 240); do curl -sf "$url/health/ready" >/dev/null && break; sleep 0.5; done
   log "importing into hub $s"

@@ -9,9 +9,12 @@ ratio() { [[ -n "$1" && -n "$2" && "$2" != 0 ]] && echo "scale=3; $1 / $2" | bc 
 peak_mib() { awk '/VmHWM/ {printf "%d", $2 / 1024}' "/proc/$1/status"; }
 rss_mib() { awk '/VmRSS/ {printf "%d", $2 / 1024}' "/proc/$1/status"; }
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }       # user + system CPU of one process, in clock ticks
-pg_ticks() {                                              # the same, summed over the PostgreSQL server's processes
-  local postmaster total=0 pid
+# pg_ticks: the same, summed over the PostgreSQL server's processes, with those that exited (a backend whose client
+# closed its connection) from the postmaster's cutime + cstime: without them the sum fell when one exited.
+pg_ticks() {
+  local postmaster total pid
   postmaster=$(head -n 1 "$HUB_RUN_DIR/pgdata/postmaster.pid")
+  total=$(awk '{print $16 + $17}' "/proc/$postmaster/stat")
   for pid in $postmaster $(pgrep -P "$postmaster"); do total=$((total + $(ticks "$pid" 2>/dev/null || echo 0))); done
   echo "$total"
 }

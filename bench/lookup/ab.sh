@@ -10,7 +10,8 @@
 #
 # REPO_A and REPO_B are checkouts (e.g. git worktrees of the two commits); each one's host is built here (Release). Both hubs run as
 # production does (bench/production-hub.sh). Environment: AB_RUN_DIR (default /tmp/orleanshub-ab), AB_KINDS (default
-# "lookup verify"; also batch, agency), AB_ENV_A and AB_ENV_B (settings of one side's hub, e.g. "Hub__Audit__Writers=2": the
+# "lookup verify"; also batch, agency, and open: lookups at AB_OPEN_RATE per second (default 2,500, about half the hub's
+# peak here) in open loop, for the tail), AB_ENV_A and AB_ENV_B (settings of one side's hub, e.g. "Hub__Audit__Writers=2": the
 # same checkout twice then compares two settings), WRK_THREADS, WRK_CONNECTIONS, WRK_SECONDS (10), WRK_WARMUP_SECONDS (3).
 set -euo pipefail
 
@@ -21,6 +22,7 @@ COUNT="${4:-20000}"
 WORKING_SET="${5:-10000}"
 AB_RUN_DIR="${AB_RUN_DIR:-/tmp/orleanshub-ab}"
 KINDS="${AB_KINDS:-lookup verify}"
+OPEN_RATE="${AB_OPEN_RATE:-2500}"
 WRK_THREADS="${WRK_THREADS:-2}"
 WRK_CONNECTIONS="${WRK_CONNECTIONS:-64}"
 WRK_SECONDS="${WRK_SECONDS:-10}"
@@ -85,6 +87,17 @@ for s in A B; do
 done
 for s in A B; do settle "${SIDE_PID[$s]}"; done
 
+# measure_open URL KEY PID: lookups at OPEN_RATE per second, open loop (LoadTool; wrk cannot hold a rate), with CPU per request.
+measure_open() {
+  local out t0 p0 t1 p1 requests
+  t0=$(ticks "$3"); p0=$(pg_ticks)
+  out=$(open_loop "$1" "$2" "$OPEN_RATE" lookup "$IDS")
+  t1=$(ticks "$3"); p1=$(pg_ticks)
+  # The CPU covers the warm-up too, at the same rate: count its requests as well.
+  requests=$(( $(kv "$out" requests) * (WRK_SECONDS + WRK_WARMUP_SECONDS) / WRK_SECONDS ))
+  echo "$out cpu_us=$(( (t1 - t0) * 1000000 / HZ / requests )) pg_us=$(( (p1 - p0) * 1000000 / HZ / requests ))"
+}
+
 log "load average before: $(cat /proc/loadavg)"
 RESULTS="$AB_RUN_DIR/rounds.txt"
 : >"$RESULTS"
@@ -94,7 +107,11 @@ for round in $(seq 1 "$ROUNDS"); do
     for s in $order; do
       side "$s"
       url="http://127.0.0.1:${SIDE_PORT[$s]}"
-      line=$(measure "$s-$kind-$round" "$kind" "$url" "${SIDE_KEY[$s]}" "$IDS" "${SIDE_PID[$s]}" "$url")
+      if [[ "$kind" == open ]]; then
+        line=$(measure_open "$url" "${SIDE_KEY[$s]}" "${SIDE_PID[$s]}")
+      else
+        line=$(measure "$s-$kind-$round" "$kind" "$url" "${SIDE_KEY[$s]}" "$IDS" "${SIDE_PID[$s]}" "$url")
+      fi
       echo "round=$round side=$s kind=$kind $line" | tee -a "$RESULTS" >&2
     done
   done
@@ -106,7 +123,9 @@ median() { grep "side=$2 kind=$3 " "$RESULTS" | sed -n "s/.* $1=\([0-9.]*\).*/\1
 echo "| request | figure | A (median of $ROUNDS) | B (median of $ROUNDS) | B / A |"
 echo "|---|---|---|---|---|"
 for kind in $KINDS; do
-  for field in rps p99_ms cpu_us pg_us alloc_b; do
+  fields="rps p99_ms cpu_us pg_us alloc_b"
+  [[ "$kind" != open ]] || fields="achieved_rps p50_ms p99_ms p999_ms cpu_us pg_us"
+  for field in $fields; do
     a=$(median "$field" A "$kind"); b=$(median "$field" B "$kind")
     echo "| $kind | $field | $a | $b | $(ratio "$b" "$a") |"
   done

@@ -13,10 +13,12 @@ public sealed class AuditOptions
 
     /// <summary>
     /// Writer loops, each with its own connection and chain. More than one lets a batch commit while the next is being
-    /// written, so a caller waits for about one commit instead of up to two.
+    /// written, but makes smaller batches and more transactions. On a 2-core machine shared with PostgreSQL one writer
+    /// beat two, and two beat four, on throughput, PostgreSQL CPU per entry and the tail, closed and open loop
+    /// (bench/results/lookup-2026-12-07-audit-round-trips.md); more may pay where PostgreSQL has cores of its own.
     /// </summary>
     [Range(1, 64)]
-    public int Writers { get; set; } = 4;
+    public int Writers { get; set; } = 1;
 
     /// <summary>Appends that may wait for a batch before callers are slowed down (back-pressure, never dropped).</summary>
     [Range(1, 10_000_000)]

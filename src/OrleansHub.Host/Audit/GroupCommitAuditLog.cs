@@ -10,9 +10,9 @@ namespace OrleansHub.Host.Audit;
 /// <summary>
 /// The process-wide audit writer (group commit). Callers queue their entries and wait; each of
 /// <see cref="AuditOptions.Writers"/> writer loops takes everything queued (up to <see cref="AuditOptions.MaxBatchEntries"/>)
-/// into one batch, hashes it onto its own chain, writes it in one transaction and then releases every waiter. While one
-/// batch is being written the others accumulate and go out on the other writers' connections, so a caller waits about one
-/// commit, not two, batches grow with load and there is no fixed delay. Each writer owns a chain, so chains stay strictly
+/// into one batch, hashes it onto its own chain, writes it in one transaction and then releases every waiter. While a
+/// batch is being written the next accumulates (and, with more than one writer, goes out on another writer's connection),
+/// so batches grow with load and there is no fixed delay. Each writer owns a chain, so chains stay strictly
 /// sequential without any coordination between writers. A failed write faults every waiter of that batch with
 /// <see cref="AuditUnavailableException"/> and its writer starts a fresh chain (the failed transaction may or may not
 /// have committed, so the old chain ends where the database says it does); the loop goes on with the next batch.

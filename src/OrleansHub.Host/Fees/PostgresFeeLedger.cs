@@ -6,7 +6,7 @@ namespace OrleansHub.Host.Fees;
 /// <summary>Reads <c>fee_ledger</c>, and recomputes the same lines from <c>audit_log</c> for reconciliation.</summary>
 public sealed class PostgresFeeLedger(NpgsqlDataSource dataSource) : IFeeLedger
 {
-    /// <summary>The month's lines: the rows of every writer that charged an agency's day and product, summed (migration 0023).</summary>
+    /// <summary>The month's lines: the rows of every writer that charged an agency's day and product, summed (migration 0022).</summary>
     public Task<IReadOnlyList<FeeLedgerLine>> ReadMonthAsync(DateOnly month, string? agencyCode, CancellationToken cancellationToken) =>
         ReadAsync("""
             SELECT agency_code, day, product, sum(answers)::bigint, sum(fields)::bigint, sum(exempt_answers)::bigint,

@@ -110,7 +110,7 @@ public sealed class FeePostgresTests(PostgresServer postgres, TwoSiloHub hub) : 
     {
         var (code, _, _) = await NewBankAsync();
         await using var dataSource = NpgsqlDataSource.Create(hub.ConnectionString);
-        // Each audit writer adds to its own row (migration 0023); the month's line is their sum. A month no request of
+        // Each audit writer adds to its own row (migration 0022); the month's line is their sum. A month no request of
         // this run falls in, and no audit rows, so the reconciliation shows the summed ledger line against nothing.
         await using (var forge = dataSource.CreateCommand(
             "INSERT INTO fee_ledger (agency_code, day, product, answers, fields, exempt_answers, exempt_fields, amount_vnd, writer) "

@@ -1,13 +1,16 @@
--- 0023: a fee-ledger row per audit writer, so concurrent writers never queue on one row.
+-- 0022: the fee ledger gets a row per audit writer, and fee_ledger_add (0019) becomes PL/pgSQL.
 --
 -- Every charged audit batch adds its charges to the ledger in its own transaction, and holds the row it updated until
--- it commits. With one row per agency, day and product, the hub's audit writers (four per silo, more silos) all queue on
--- the same row whenever one agency is busy: each waits for the other's commit to be flushed, and PostgreSQL spends CPU
--- on the wait (pgbench, 4 clients, PL/pgSQL upsert: 333-354 µs per call on one row, 240-250 on a row each;
--- bench/results/lookup-2026-12-07-audit-round-trips.md). Each row now also carries the writer: the database session
--- (backend process ID) that added it. The audit writers hold their connections, so an agency's day has a few rows per
--- product (one per writer connection that charged it), and whoever reads the ledger sums them. The owner sees the same
--- totals; fee_ledger_add keeps its signature and grants, and the rows keep growing only.
+-- it commits. With one row per agency, day and product, the audit writers (of every silo) queued on the same row
+-- whenever one agency was busy, each waiting for the other's commit to be flushed. Each row now also carries the writer:
+-- the database session (backend process ID) that added it. The audit writers hold their connections, so an agency's
+-- day has a few rows per product (one per writer connection that charged it), and whoever reads the ledger sums them.
+-- The totals are the same; the rows still only grow.
+--
+-- fee_ledger_add keeps its signature and grants. As a SECURITY DEFINER SQL function with SET it could not be inlined
+-- and PostgreSQL 15 parsed and planned its upsert again on every call; PL/pgSQL keeps the plan for the session.
+-- pgbench, 4 clients, one upsert per transaction, PostgreSQL CPU per call: 590 µs as SQL on one row, 333-354 as
+-- PL/pgSQL on one row, 240-250 on a row each (bench/results/lookup-2026-12-07-audit-round-trips.md).
 ALTER TABLE fee_ledger ADD COLUMN writer integer NOT NULL DEFAULT 0;
 ALTER TABLE fee_ledger DROP CONSTRAINT fee_ledger_pkey;
 ALTER TABLE fee_ledger ADD PRIMARY KEY (agency_code, day, product, writer);

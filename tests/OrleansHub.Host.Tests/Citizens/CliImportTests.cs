@@ -113,7 +113,9 @@ public sealed class CliImportPostgresTests(PostgresServer postgres, ITestOutputH
         output.WriteLine(resumed.Output.Trim());
         Assert.Equal((Count, 0, 0), (summary.Lines, summary.Updated, summary.Rejected));
         Assert.Equal(Count, summary.Created + summary.Unchanged);
-        Assert.True(summary.Created >= 1 && summary.Unchanged >= beforeResume, resumed.Output);
+        // The hub may finish what the killed CLI had already sent once the gate opens, so the rerun can find every
+        // citizen there (0 created); what it must never do is create one twice or lose one.
+        Assert.True(summary.Unchanged >= beforeResume, resumed.Output);
         Assert.Equal(Count, await CliImport.ScalarAsync(dataSource, "SELECT count(*) FROM citizen_state"));
         Assert.Equal(Count, await CliImport.ScalarAsync(dataSource, "SELECT count(DISTINCT citizen_id) FROM citizen_history"));
         Assert.Equal(Count, await CliImport.ScalarAsync(dataSource, "SELECT count(*) FROM citizen_history"));

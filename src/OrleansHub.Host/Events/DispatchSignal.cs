@@ -103,14 +103,21 @@ public sealed class NotifyingEventSink(ICitizenEventLog log, EventLogGrowth grow
 /// <summary>
 /// PostgreSQL mode: tells the other silos' dispatchers that the log grew (NOTIFY on <see cref="Channel"/>), outside the
 /// appending transaction so appends never queue on PostgreSQL's notification lock, and coalesced: however many appends
-/// land meanwhile, one notice is in flight at a time and one more follows it.
+/// land meanwhile, one notice is in flight at a time and one more follows it. A silo alone in the cluster sends none (its
+/// own dispatcher is woken in process), and each notice names its sender so the sender's listener skips it: each notice
+/// is a transaction, and each needless wake-up a log read.
 /// </summary>
-public sealed partial class PostgresAppendNotifier(NpgsqlDataSource dataSource, ILogger<PostgresAppendNotifier> logger) : BackgroundService
+public sealed partial class PostgresAppendNotifier(
+    NpgsqlDataSource dataSource, IClusterMembershipService membership, ILocalSiloDetails localSilo, ILogger<PostgresAppendNotifier> logger)
+    : BackgroundService
 {
     public const string Channel = "citizen_events";
 
     private readonly SemaphoreSlim _wake = new(0, 1);
     private int _pending;
+
+    /// <summary>The payload of this silo's notices.</summary>
+    public string Sender => field ??= localSilo.SiloAddress.ToParsableString();
 
     public void Appended()
     {
@@ -128,7 +135,14 @@ public sealed partial class PostgresAppendNotifier(NpgsqlDataSource dataSource, 
             {
                 await _wake.WaitAsync(stopping);
                 Interlocked.Exchange(ref _pending, 0);
-                await using var notify = dataSource.CreateCommand($"NOTIFY {Channel}");
+                if (!HasPeers())
+                {
+                    continue;
+                }
+
+                await using var notify = dataSource.CreateCommand("SELECT pg_notify(@channel, @sender)");
+                notify.Parameters.AddWithValue("channel", Channel);
+                notify.Parameters.AddWithValue("sender", Sender);
                 await notify.ExecuteNonQueryAsync(stopping);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -142,6 +156,23 @@ public sealed partial class PostgresAppendNotifier(NpgsqlDataSource dataSource, 
                 await Task.Delay(TimeSpan.FromSeconds(1), stopping).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
+    }
+
+    /// <summary>
+    /// Whether another silo is joining or active. One that joins after this check still polls the log, and only one silo
+    /// dispatches at a time anyway: the notice only saves the dispatching silo the wait for its next poll.
+    /// </summary>
+    private bool HasPeers()
+    {
+        foreach (var member in membership.CurrentSnapshot.Members.Values)
+        {
+            if (member.SiloAddress != localSilo.SiloAddress && member.Status is SiloStatus.Active or SiloStatus.Joining)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     public override void Dispose()

@@ -8,7 +8,8 @@ namespace OrleansHub.Host.Events.Feeds;
 /// this silo's dispatcher. After a lost connection it wakes all of them, since notices may have
 /// been missed while it was down; they re-read their feeds and lose nothing.
 /// </summary>
-public sealed partial class FeedNotificationListener(NpgsqlDataSource dataSource, FeedSignals signals, DispatchSignal logGrew, ILogger<FeedNotificationListener> logger)
+public sealed partial class FeedNotificationListener(
+    NpgsqlDataSource dataSource, FeedSignals signals, DispatchSignal logGrew, PostgresAppendNotifier appends, ILogger<FeedNotificationListener> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stopping)
@@ -22,7 +23,10 @@ public sealed partial class FeedNotificationListener(NpgsqlDataSource dataSource
                 {
                     if (notice.Channel == PostgresAppendNotifier.Channel)
                     {
-                        logGrew.Signal();
+                        if (notice.Payload != appends.Sender)
+                        {
+                            logGrew.Signal(); // this silo's own appends woke its dispatcher already
+                        }
                     }
                     else
                     {
@@ -37,9 +41,16 @@ public sealed partial class FeedNotificationListener(NpgsqlDataSource dataSource
 
                 signals.SignalAll();
                 logGrew.Signal();
-                while (!stopping.IsCancellationRequested)
+                try
                 {
-                    await connection.WaitAsync(stopping);
+                    while (!stopping.IsCancellationRequested)
+                    {
+                        await connection.WaitAsync(stopping);
+                    }
+                }
+                finally
+                {
+                    await UnlistenAsync(connection);
                 }
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -53,6 +64,26 @@ public sealed partial class FeedNotificationListener(NpgsqlDataSource dataSource
                 logGrew.Signal();
                 await Task.Delay(TimeSpan.FromSeconds(1), stopping).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
+        }
+    }
+
+    /// <summary>The pool does not reset connections, so one that goes back to it must not keep listening.</summary>
+    private static async Task UnlistenAsync(NpgsqlConnection connection)
+    {
+        if (connection.State != System.Data.ConnectionState.Open)
+        {
+            return; // broken: the pool drops it
+        }
+
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await using var unlisten = new NpgsqlCommand("UNLISTEN *", connection);
+            await unlisten.ExecuteNonQueryAsync(timeout.Token);
+        }
+        catch (Exception e) when (e is NpgsqlException or OperationCanceledException or InvalidOperationException)
+        {
+            // Npgsql breaks a connection whose command failed or was cancelled; the pool drops it.
         }
     }
 

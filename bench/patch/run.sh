@@ -10,13 +10,17 @@
 # average batch (hub_registry_batch_size), and CPU time per acknowledged change of the hub process and of PostgreSQL (all
 # its processes, from /proc). Writes bench/results/patch-<date>.md.
 #
-#   bench/patch/run.sh            Environment: COUNT (20000), DURATION (15), ROUNDS (2), HUB_PG_PORT (55720), LABEL
+# With STATEMENTS=1 PostgreSQL loads pg_stat_statements and the report lists the statements of the hub's last round by
+# calls, with the transactions they were in: where the commits per change come from.
+#
+#   bench/patch/run.sh            Environment: COUNT (20000), DURATION (15), ROUNDS (2), HUB_PG_PORT (55720), LABEL, STATEMENTS
 set -euo pipefail
 
 COUNT="${COUNT:-20000}"
 DURATION="${DURATION:-15}"
 ROUNDS="${ROUNDS:-2}"
 LABEL="${LABEL:-}"
+STATEMENTS="${STATEMENTS:-0}"
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 HERE="$REPO/bench/patch"
 export HUB_RUN_DIR="${HUB_RUN_DIR:-/tmp/orleanshub-bench-patch}"
@@ -56,6 +60,11 @@ rm -rf "$HUB_RUN_DIR" && mkdir -p "$HUB_RUN_DIR" && chmod 755 "$HUB_RUN_DIR"
 dotnet "$CLI_DLL" generate --count "$COUNT" --seed 42 --today 2026-11-28 --out "$FILE" 2>/dev/null
 grep -o '"id":"[0-9]*"' "$FILE" | cut -d'"' -f4 > "$HUB_RUN_DIR/ids.txt"
 "$REPO/deploy/postgres.sh" start >/dev/null
+if [[ "$STATEMENTS" == 1 ]]; then
+  "${PSQL[@]}" -d postgres -c "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'"
+  "$REPO/deploy/postgres.sh" stop >/dev/null && "$REPO/deploy/postgres.sh" start >/dev/null
+  "${PSQL[@]}" -d postgres -c "CREATE EXTENSION pg_stat_statements"
+fi
 
 log "loading the plain design's tables"
 "${PSQL[@]}" -d postgres -c "CREATE DATABASE plain"
@@ -86,6 +95,7 @@ for round in $(seq 1 "$ROUNDS"); do
   plain=$(pgbench -n -h 127.0.0.1 -p "$HUB_PG_PORT" -U postgres -c 16 -j 2 -T "$DURATION" -D count="$COUNT" -f "$HERE/plain-patch.sql" plain 2>/dev/null \
     | awk '/^tps/ {printf "%d", $3}')
   log "round $round: hub over HTTP, $DURATION s"
+  [[ "$STATEMENTS" != 1 ]] || "${PSQL[@]}" -d postgres -c "SELECT pg_stat_statements_reset()" >/dev/null
   c0=$(commits orleanshub); h0=$(ticks "$HUB_PID"); p0=$(pg_ticks); b0=$(metric hub_registry_batch_size_count); w0=$(metric hub_registry_batch_size_sum)
   out=$(wrk -t 2 -c 64 -d "${DURATION}s" --latency -s "$HERE/patch.lua" "http://127.0.0.1:$HTTP_PORT")
   c1=$(commits orleanshub); h1=$(ticks "$HUB_PID"); p1=$(pg_ticks); b1=$(metric hub_registry_batch_size_count); w1=$(metric hub_registry_batch_size_sum)
@@ -97,6 +107,15 @@ for round in $(seq 1 "$ROUNDS"); do
   commits_total=$((commits_total + c1 - c0)); hub_cpu_total=$((hub_cpu_total + h1 - h0)); pg_cpu_total=$((pg_cpu_total + p1 - p0))
   batches_total=$((batches_total + b1 - b0)); writes_total=$((writes_total + w1 - w0))
 done
+
+statements=""
+if [[ "$STATEMENTS" == 1 ]]; then
+  statements="$(printf '\nStatements of the hub database in round %s by calls (pg_stat_statements):\n\n| calls | per acknowledged change | statement |\n|---|---|---|\n' "$ROUNDS"
+    "${PSQL[@]}" -d postgres -c "
+      SELECT format('| %s | %s | %s |', s.calls, round(s.calls::numeric / $acked, 3), left(regexp_replace(s.query, '\s+', ' ', 'g'), 90))
+      FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
+      WHERE d.datname = 'orleanshub' ORDER BY s.calls DESC LIMIT 15")"
+fi
 
 ratio=$(echo "scale=2; $hub_total / $plain_total" | bc -l)
 LOAD_AFTER="$(cut -d" " -f1-3 /proc/loadavg)"
@@ -117,5 +136,6 @@ ${rows}
   (the machine has 2 cores: 2,000,000 µs of CPU per second between them, wrk and pgbench included).
 - Each acknowledged hub change wrote the citizen's state, a history row and a residence-changed event (one transaction per
   batch); each plain change an UPDATE and an event INSERT (one transaction each), with no history.
+$statements
 REPORT
 cat "$RESULT"

@@ -37,8 +37,16 @@ public sealed class PostgresCitizenEventLog(NpgsqlDataSource dataSource) : ICiti
 
     public async Task<IReadOnlyList<LoggedEvent>> ReadAsync(EventCursor after, int limit, string? type, CancellationToken cancellationToken)
     {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await ReadAsync(connection, transaction: null, after, limit, type, cancellationToken);
+    }
+
+    /// <summary>The read on the caller's connection, so the dispatcher can read inside its dispatch transaction.</summary>
+    internal static async Task<IReadOnlyList<LoggedEvent>> ReadAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, EventCursor after, int limit, string? type, CancellationToken cancellationToken)
+    {
         // Only transactions older than every running one: see 0007_citizen_events.sql for why.
-        await using var command = dataSource.CreateCommand("""
+        await using var command = new NpgsqlCommand("""
             SELECT tx::text, position, event_id, citizen_id, sequence, type, occurred_at, record_version, changed_fields,
                    consent_id, consent_agency, consent_purpose
             FROM citizen_events
@@ -47,7 +55,7 @@ public sealed class PostgresCitizenEventLog(NpgsqlDataSource dataSource) : ICiti
               AND (@type::text IS NULL OR type = @type)
             ORDER BY tx, position
             LIMIT @limit
-            """);
+            """, connection, transaction);
         CitizenEventColumns.AddCursor(command, after);
         command.Parameters.Add(new NpgsqlParameter<string?>("type", NpgsqlDbType.Text) { TypedValue = type });
         command.Parameters.AddWithValue("limit", limit);

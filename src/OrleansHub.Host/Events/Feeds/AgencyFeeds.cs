@@ -20,15 +20,12 @@ public sealed record DispatchResult(EventCursor Checkpoint, IReadOnlyList<Logged
 /// <summary>Per-agency feeds: filled by the dispatcher from the event log, read by agencies with a cursor.</summary>
 public interface IAgencyFeedStore
 {
-    /// <summary>Where the dispatcher got to in the event log.</summary>
-    Task<EventCursor> ReadCheckpointAsync(CancellationToken cancellationToken);
-
     /// <summary>
-    /// Fans the events of <paramref name="batch"/> after the checkpoint out to the feeds of the agencies following them and
-    /// moves the checkpoint past them, atomically and one dispatch at a time across the cluster. Null when another silo's
-    /// dispatch holds the turn.
+    /// Reads up to <paramref name="limit"/> events of the log after the checkpoint, fans them out to the feeds of the agencies
+    /// following them and moves the checkpoint past them, atomically and one dispatch at a time across the cluster. Null
+    /// when another silo's dispatch holds the turn.
     /// </summary>
-    Task<DispatchResult?> DispatchAsync(IReadOnlyList<LoggedEvent> batch, CancellationToken cancellationToken);
+    Task<DispatchResult?> DispatchNextAsync(int limit, CancellationToken cancellationToken);
 
     /// <summary>Up to <paramref name="limit"/> of the agency's feed items after <paramref name="after"/>, oldest first.</summary>
     Task<FeedPage> ReadAsync(string agencyCode, long after, int limit, CancellationToken cancellationToken);
@@ -41,7 +38,7 @@ public interface IAgencyFeedStore
 }
 
 /// <summary>The feeds of embedded mode, in memory.</summary>
-public sealed class InMemoryAgencyFeedStore(InMemorySubscriptionStore subscriptions, TimeProvider time) : IAgencyFeedStore
+public sealed class InMemoryAgencyFeedStore(InMemorySubscriptionStore subscriptions, ICitizenEventLog log, TimeProvider time) : IAgencyFeedStore
 {
     private readonly Lock _lock = new();
     private readonly List<(FeedItem Item, string Agency, DateTimeOffset FedAt)> _items = [];
@@ -49,16 +46,15 @@ public sealed class InMemoryAgencyFeedStore(InMemorySubscriptionStore subscripti
     private long _lastPosition;
     private long _prunedThrough;
 
-    public Task<EventCursor> ReadCheckpointAsync(CancellationToken cancellationToken)
+    public async Task<DispatchResult?> DispatchNextAsync(int limit, CancellationToken cancellationToken)
     {
+        EventCursor after;
         lock (_lock)
         {
-            return Task.FromResult(_checkpoint);
+            after = _checkpoint;
         }
-    }
 
-    public Task<DispatchResult?> DispatchAsync(IReadOnlyList<LoggedEvent> batch, CancellationToken cancellationToken)
-    {
+        var batch = await log.ReadAsync(after, limit, type: null, cancellationToken);
         var grown = new HashSet<string>(StringComparer.Ordinal);
         lock (_lock)
         {
@@ -74,7 +70,7 @@ public sealed class InMemoryAgencyFeedStore(InMemorySubscriptionStore subscripti
                 _checkpoint = logged.Cursor;
             }
 
-            return Task.FromResult<DispatchResult?>(new DispatchResult(_checkpoint, fresh, grown));
+            return new DispatchResult(_checkpoint, fresh, grown);
         }
     }
 

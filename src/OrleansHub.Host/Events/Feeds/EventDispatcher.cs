@@ -11,7 +11,6 @@ namespace OrleansHub.Host.Events.Feeds;
 /// It never touches the registry's write path: citizen grains only append to the log.
 /// </summary>
 public sealed partial class EventDispatcher(
-    ICitizenEventLog log,
     IAgencyFeedStore feeds,
     FeedSignals signals,
     DispatchSignal logGrew,
@@ -28,7 +27,6 @@ public sealed partial class EventDispatcher(
     {
         var settings = options.Value;
         var nextPrune = time.GetUtcNow();
-        EventCursor? cursor = null;
         while (!stopping.IsCancellationRequested)
         {
             var pause = settings.DispatchInterval;
@@ -36,33 +34,27 @@ public sealed partial class EventDispatcher(
             var grew = logGrew.NextAsync();
             try
             {
-                cursor ??= await feeds.ReadCheckpointAsync(stopping);
-                var batch = await log.ReadAsync(cursor.Value, settings.DispatchBatch, type: null, stopping);
-                if (batch.Count > 0)
+                if (await feeds.DispatchNextAsync(settings.DispatchBatch, stopping) is { } done)
                 {
-                    if (await feeds.DispatchAsync(batch, stopping) is { } done)
+                    foreach (var sameType in done.Dispatched.GroupBy(d => d.Event.Type))
                     {
-                        cursor = done.Checkpoint;
-                        foreach (var sameType in done.Dispatched.GroupBy(d => d.Event.Type))
-                        {
-                            instruments.EventsDispatched(sameType.Key, sameType.Count());
-                        }
-
-                        foreach (var agency in done.GrownFeeds)
-                        {
-                            // In PostgreSQL mode every silo also hears the NOTIFY; this saves this silo the round trip.
-                            signals.Signal(agency);
-                        }
-
-                        webhooks.FeedsGrew(done.GrownFeeds);
-
-                        pause = batch.Count == settings.DispatchBatch ? TimeSpan.Zero : pause;
+                        instruments.EventsDispatched(sameType.Key, sameType.Count());
                     }
-                    else
+
+                    foreach (var agency in done.GrownFeeds)
                     {
-                        // Another silo dispatches: check back later, from wherever it got to.
-                        (cursor, pause) = (null, Backoff);
+                        // In PostgreSQL mode every silo also hears the NOTIFY; this saves this silo the round trip.
+                        signals.Signal(agency);
                     }
+
+                    webhooks.FeedsGrew(done.GrownFeeds);
+
+                    pause = done.Dispatched.Count == settings.DispatchBatch ? TimeSpan.Zero : pause;
+                }
+                else
+                {
+                    // Another silo dispatches: check back later.
+                    pause = Backoff;
                 }
 
                 if (time.GetUtcNow() >= nextPrune)
@@ -81,7 +73,7 @@ public sealed partial class EventDispatcher(
             catch (Exception e)
             {
                 LogDispatchFailed(e.GetType().Name);
-                (cursor, pause) = (null, Backoff);
+                pause = Backoff;
             }
 
             if (pause == settings.DispatchInterval)

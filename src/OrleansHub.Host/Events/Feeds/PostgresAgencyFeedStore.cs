@@ -14,39 +14,39 @@ public sealed class PostgresAgencyFeedStore(NpgsqlDataSource dataSource) : IAgen
 
     private const long DispatchLockKey = 0x4f48_4556_454e_5453; // "OHEVENTS"
 
-    public async Task<EventCursor> ReadCheckpointAsync(CancellationToken cancellationToken)
+    public async Task<DispatchResult?> DispatchNextAsync(int limit, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("SELECT tx::text, position FROM event_dispatch");
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        return CitizenEventColumns.ReadCursor(reader, 0);
-    }
-
-    public async Task<DispatchResult?> DispatchAsync(IReadOnlyList<LoggedEvent> batch, CancellationToken cancellationToken)
-    {
+        // One transaction per dispatch, the log read included: a silo that finds the turn taken reads nothing, and a
+        // dispatch costs PostgreSQL one commit (measured under a PATCH load: the separate read was a quarter of the
+        // event pipeline's transactions).
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var turn = new NpgsqlCommand("SELECT pg_try_advisory_xact_lock(@key)", connection, transaction))
+        EventCursor checkpoint;
+        // Two statements in one round trip. The checkpoint must be read by a statement that starts after the lock is
+        // taken: its snapshot then sees the checkpoint of the dispatch that held the turn before.
+        await using (var turn = new NpgsqlBatch(connection, transaction)
         {
-            turn.Parameters.AddWithValue("key", DispatchLockKey);
-            if (!(bool)(await turn.ExecuteScalarAsync(cancellationToken))!)
+            BatchCommands = { new("SELECT pg_try_advisory_xact_lock(@key)"), new("SELECT tx::text, position FROM event_dispatch") },
+        })
+        {
+            turn.BatchCommands[0].Parameters.AddWithValue("key", DispatchLockKey);
+            await using var reader = await turn.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            if (!reader.GetBoolean(0))
             {
                 return null;
             }
-        }
 
-        // The batch was read before the turn was taken: another silo may have dispatched part of it since.
-        EventCursor checkpoint;
-        await using (var read = new NpgsqlCommand("SELECT tx::text, position FROM event_dispatch", connection, transaction))
-        await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
-        {
+            await reader.NextResultAsync(cancellationToken);
             await reader.ReadAsync(cancellationToken);
             checkpoint = CitizenEventColumns.ReadCursor(reader, 0);
         }
 
-        batch = [.. batch.Where(b => (b.Cursor.Transaction, b.Cursor.Position).CompareTo((checkpoint.Transaction, checkpoint.Position)) > 0)];
+        // Read under the turn, from the checkpoint this transaction sees: nothing here was dispatched before.
+        var batch = await PostgresCitizenEventLog.ReadAsync(connection, transaction, checkpoint, limit, type: null, cancellationToken);
         if (batch.Count == 0)
         {
+            await transaction.CommitAsync(cancellationToken);
             return new DispatchResult(checkpoint, [], []);
         }
 

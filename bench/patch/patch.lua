@@ -1,6 +1,8 @@
 -- wrk script for the PATCH benchmark (bench/patch/run.sh): PATCH /admin/citizens/{id} {"currentResidence": ...} for random
 -- IDs from PATCH_IDS (one per line) with the operator key PATCH_KEY, no If-Match (every request is a change that applies).
--- Prints "acked=N non2xx=M" after wrk's summary so a run that "went fast" by failing is visible.
+-- Prints "acked=N non2xx=M" after wrk's summary so a run that "went fast" by failing is visible. With PATCH_ORDER=file
+-- the IDs are taken in file order instead (thread k of PATCH_THREADS, default 2, takes the k-th, (k+n)-th, ...): the
+-- warm-up that activates every citizen once.
 local threads = {}
 local ids = {}
 local counter = 0
@@ -9,6 +11,7 @@ acked = 0
 
 function setup(thread)
   table.insert(threads, thread)
+  thread:set("index", #threads - 1)
 end
 
 function init(args)
@@ -23,7 +26,13 @@ end
 
 function request()
   counter = counter + 1
-  local id = ids[math.random(#ids)]
+  local id
+  if os.getenv("PATCH_ORDER") == "file" then
+    local n = tonumber(os.getenv("PATCH_THREADS") or "2")
+    id = ids[((counter - 1) * n + index) % #ids + 1]
+  else
+    id = ids[math.random(#ids)]
+  end
   local body = string.format('{"currentResidence":"Số %d ngõ %d phố Huế, Hai Bà Trưng, Hà Nội"}', counter, math.random(999))
   return wrk.format(nil, "/admin/citizens/" .. id, nil, body)
 end

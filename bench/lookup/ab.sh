@@ -29,8 +29,6 @@ WRK_SECONDS="${WRK_SECONDS:-10}"
 WRK_WARMUP_SECONDS="${WRK_WARMUP_SECONDS:-3}"
 
 OPERATOR_KEY="$(openssl rand -hex 32)"
-AGENCY='{"name":"Bench Agency","kind":"state","status":"active","fields":["fullName","dateOfBirth","sex","permanentResidence","residenceProvince"],"purposes":["kyc"],"requiresConsent":false}'
-QUOTA='{"ratePerSecond":1000000,"burst":10000000,"dailyRequests":10000000000}'
 FILE="$AB_RUN_DIR/citizens-$COUNT.ndjson"
 IDS="$AB_RUN_DIR/working-set-$WORKING_SET.txt"
 # The load tools, the CLI and the helpers come from this script's own checkout.

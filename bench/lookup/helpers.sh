@@ -1,6 +1,5 @@
 # Shell functions of the lookup benchmarks (run.sh, ab.sh): sourced, not run. They read the caller's settings: HUB_RUN_DIR
-# (the run folder, whose PostgreSQL pg_ticks measures), HOST_DLL, LOAD_DLL, LUA, IDS, OPERATOR_KEY, AGENCY, QUOTA and the
-# WRK_* load shape.
+# (the run folder, whose PostgreSQL pg_ticks measures), HOST_DLL, LOAD_DLL, LUA, IDS, OPERATOR_KEY and the WRK_* load shape.
 log() { echo "bench: $*" >&2; }
 die() { log "error: $*"; exit 1; }
 
@@ -79,6 +78,10 @@ start_hub() {
     dotnet "$HOST_DLL" >"$HUB_RUN_DIR/$name.log" 2>&1) &
   echo $!
 }
+
+# The agency the benchmarks register, with a quota far above what this machine can send: every agency has one.
+AGENCY='{"name":"Bench Agency","kind":"state","status":"active","fields":["fullName","dateOfBirth","sex","permanentResidence","residenceProvince"],"purposes":["kyc"],"requiresConsent":false}'
+QUOTA='{"ratePerSecond":1000000,"burst":10000000,"dailyRequests":10000000000}'
 
 # prepare_hub URL: registers agency BENCH with its quota and prints a fresh key (older keys revoked).
 prepare_hub() {

@@ -61,9 +61,6 @@ LOAD_DLL="$REPO/bench/lookup/LoadTool/bin/Release/net10.0/lookup-load.dll"
 LUA="$REPO/bench/lookup/lookup.lua"
 BASE="Host=127.0.0.1;Port=$HUB_PG_PORT;Username=postgres"
 PSQL=(psql -qAt -h 127.0.0.1 -p "$HUB_PG_PORT" -U postgres)
-# The agency the benchmark registers, with a quota far above what this machine can send: every agency has one.
-AGENCY='{"name":"Bench Agency","kind":"state","status":"active","fields":["fullName","dateOfBirth","sex","permanentResidence","residenceProvince"],"purposes":["kyc"],"requiresConsent":false}'
-QUOTA='{"ratePerSecond":1000000,"burst":10000000,"dailyRequests":10000000000}'
 
 . "$REPO/bench/lookup/helpers.sh"
 HUB_PID=

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Import benchmark (issues 3 and 15): N generated citizens (default 1,000,000) imported into a PostgreSQL-mode hub,
 # measured in the same run beside a plain PostgreSQL COPY of the same rows into a comparable table (one jsonb row per
-# citizen with its ID as primary key). Prints citizens/second for both, their ratio, peak memory, CPU time of the hub and
+# citizen with its ID as primary key). Prints citizens/second for both, their ratio, peak memory, CPU time (and the hub's allocated bytes) of the hub and
 # of PostgreSQL per citizen, PostgreSQL commits per citizen and the registry's average batch, and the bytes per citizen
 # the registry's tables and indexes take (state, history, events, card state and expiry listings) beside the COPY
 # table's; writes a report under bench/results/. Everything runs on this machine: a private PostgreSQL on loopback, one
@@ -32,6 +32,9 @@ trap cleanup EXIT
 
 seconds_since() { echo "$(date +%s.%N) - $1" | bc -l; }
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }   # user + system CPU of one process, in 1/100 s
+allocated() {  # bytes the hub's .NET heap has allocated since it started (its /metrics)
+  curl -s "http://127.0.0.1:$HTTP_PORT/metrics" | awk '/^dotnet_gc_heap_total_allocated_bytes_total/ {printf "%d", $2}'
+}
 pg_ticks() {  # every PostgreSQL process of this server, those that ended too (the postmaster reaps them: its children's time)
   local postmaster total p
   postmaster="$(head -n 1 "$HUB_RUN_DIR/pgdata/postmaster.pid")"
@@ -79,9 +82,10 @@ for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$HTTP_PORT/health/ready" >/
 
 log "importing through the hub"
 commits0=$(sql postgres "SELECT xact_commit FROM pg_stat_database WHERE datname = 'orleanshub'")
-hub0=$(ticks "$HUB_PID"); pg0=$(pg_ticks)
-if [[ -n "${PROFILE:-}" ]]; then   # PROFILE=1: a CPU-sampling trace of the hub during the import (dotnet-trace)
-  dotnet-trace collect -p "$HUB_PID" --profile dotnet-sampled-thread-time --duration 00:00:00:${PROFILE_SECONDS:-8} \
+hub0=$(ticks "$HUB_PID"); pg0=$(pg_ticks); alloc0=$(allocated)
+if [[ -n "${PROFILE:-}" ]]; then   # PROFILE=1: a trace of the hub during the import (dotnet-trace): CPU samples, or
+  # allocation ticks with their stacks with PROFILE_KIND=gc-verbose
+  dotnet-trace collect -p "$HUB_PID" --profile "${PROFILE_KIND:-dotnet-sampled-thread-time}" --duration 00:00:00:${PROFILE_SECONDS:-8} \
     -o "$HUB_RUN_DIR/import.nettrace" >"$HUB_RUN_DIR/trace.log" 2>&1 &
   TRACE_PID=$!
   sleep 2
@@ -91,7 +95,7 @@ start=$(date +%s.%N)
   --key "$KEY" --report "$HUB_RUN_DIR/rejected.ndjson" >"$HUB_RUN_DIR/import.out" 2>"$HUB_RUN_DIR/import.err"
 import_s=$(seconds_since "$start")
 if [[ -n "${PROFILE:-}" ]]; then wait "$TRACE_PID" || true; log "trace: $HUB_RUN_DIR/import.nettrace (dotnet-trace report ... topN)"; fi
-hub_ticks=$(( $(ticks "$HUB_PID") - hub0 )); pg_import_ticks=$(( $(pg_ticks) - pg0 ))
+hub_ticks=$(( $(ticks "$HUB_PID") - hub0 )); pg_import_ticks=$(( $(pg_ticks) - pg0 )); alloc_bytes=$(( $(allocated) - alloc0 ))
 commits=$(( $(sql postgres "SELECT xact_commit FROM pg_stat_database WHERE datname = 'orleanshub'") - commits0 ))
 batches=$(curl -s "http://127.0.0.1:$HTTP_PORT/metrics" | awk '/^hub_registry_batch_size_(count|sum)\{/ && /outcome="written"/ {split($1, n, "{"); v[n[1]] += $2} END {printf "%d %d", v["hub_registry_batch_size_count"], v["hub_registry_batch_size_sum"]}')
 read -r batch_count batch_writes <<<"$batches"
@@ -130,6 +134,7 @@ git $(git -C "$REPO" rev-parse --short HEAD), load average $LOAD_BEFORE before a
 - Peak memory: hub process $((hub_peak_kb / 1024)) MiB, import CLI $((cli_peak_kb / 1024)) MiB.
 - Rows written: $citizens citizen states, $cards card states (with their history rows and expiry listings).
 - CPU per citizen: hub $((hub_ticks * 10000 / COUNT)) µs, PostgreSQL $((pg_import_ticks * 10000 / COUNT)) µs; 2 cores give 2,000,000 µs per second between them.
+  The hub's .NET heap allocated $((alloc_bytes / COUNT)) bytes per citizen.
 - PostgreSQL commits: $commits for $COUNT citizens ($(echo "scale=3; $commits / $COUNT" | bc -l) per citizen); the registry
   storage wrote $batch_writes grain states in $batch_count transactions ($(echo "scale=1; $batch_writes / ($batch_count + 0.000001)" | bc -l) per transaction).
 

@@ -37,30 +37,38 @@ public sealed class PostgresCitizenEventLog(NpgsqlDataSource dataSource) : ICiti
 
     public async Task<IReadOnlyList<LoggedEvent>> ReadAsync(EventCursor after, int limit, string? type, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await ReadAsync(connection, transaction: null, after, limit, type, cancellationToken);
+        await using var command = dataSource.CreateCommand(ReadSql("(@tx::text::xid8, @position)"));
+        CitizenEventColumns.AddCursor(command, after);
+        AddReadParameters(command.Parameters, limit, type);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await ReadEventsAsync(reader, limit, cancellationToken);
     }
 
-    /// <summary>The read on the caller's connection, so the dispatcher can read inside its dispatch transaction.</summary>
-    internal static async Task<IReadOnlyList<LoggedEvent>> ReadAsync(
-        NpgsqlConnection connection, NpgsqlTransaction? transaction, EventCursor after, int limit, string? type, CancellationToken cancellationToken)
+    /// <summary>
+    /// The log read after <paramref name="after"/>, a row of (tx, position) in SQL: a cursor's parameters, or the dispatcher's
+    /// checkpoint read in the same statement. Only transactions older than every running one: see 0007_citizen_events.sql.
+    /// </summary>
+    internal static string ReadSql(string after) => $"""
+        SELECT tx::text, position, event_id, citizen_id, sequence, type, occurred_at, record_version, changed_fields,
+               consent_id, consent_agency, consent_purpose
+        FROM citizen_events
+        WHERE (tx, position) > {after}
+          AND tx < pg_snapshot_xmin(pg_current_snapshot())
+          AND (@type::text IS NULL OR type = @type)
+        ORDER BY tx, position
+        LIMIT @limit
+        """;
+
+    internal static void AddReadParameters(NpgsqlParameterCollection parameters, int limit, string? type)
     {
-        // Only transactions older than every running one: see 0007_citizen_events.sql for why.
-        await using var command = new NpgsqlCommand("""
-            SELECT tx::text, position, event_id, citizen_id, sequence, type, occurred_at, record_version, changed_fields,
-                   consent_id, consent_agency, consent_purpose
-            FROM citizen_events
-            WHERE (tx, position) > (@tx::text::xid8, @position)
-              AND tx < pg_snapshot_xmin(pg_current_snapshot())
-              AND (@type::text IS NULL OR type = @type)
-            ORDER BY tx, position
-            LIMIT @limit
-            """, connection, transaction);
-        CitizenEventColumns.AddCursor(command, after);
-        command.Parameters.Add(new NpgsqlParameter<string?>("type", NpgsqlDbType.Text) { TypedValue = type });
-        command.Parameters.AddWithValue("limit", limit);
+        parameters.Add(new NpgsqlParameter<string?>("type", NpgsqlDbType.Text) { TypedValue = type });
+        parameters.AddWithValue("limit", limit);
+    }
+
+    /// <summary>The events of a <see cref="ReadSql"/> result, at the reader's current result set.</summary>
+    internal static async Task<IReadOnlyList<LoggedEvent>> ReadEventsAsync(NpgsqlDataReader reader, int limit, CancellationToken cancellationToken)
+    {
         var events = new List<LoggedEvent>(limit);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             var e = CitizenEventColumns.ReadEvent(reader, 2) with { Consent = CitizenEventColumns.ReadConsent(reader, 9) };

@@ -16,20 +16,27 @@ public sealed class PostgresAgencyFeedStore(NpgsqlDataSource dataSource) : IAgen
 
     public async Task<DispatchResult?> DispatchNextAsync(int limit, CancellationToken cancellationToken)
     {
-        // One transaction per dispatch, the log read included: a silo that finds the turn taken reads nothing, and a
+        // One transaction per dispatch, the log read included: a silo that finds the turn taken stops there, and a
         // dispatch costs PostgreSQL one commit (measured under a PATCH load: the separate read was a quarter of the
-        // event pipeline's transactions).
+        // event pipeline's transactions). The turn, the checkpoint and the events after it go in one round trip, as three
+        // statements: each takes its snapshot when it starts, after the lock is held, so it sees the checkpoint of the
+        // dispatch that held the turn before.
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         EventCursor checkpoint;
-        // Two statements in one round trip. The checkpoint must be read by a statement that starts after the lock is
-        // taken: its snapshot then sees the checkpoint of the dispatch that held the turn before.
+        IReadOnlyList<LoggedEvent> batch;
         await using (var turn = new NpgsqlBatch(connection, transaction)
         {
-            BatchCommands = { new("SELECT pg_try_advisory_xact_lock(@key)"), new("SELECT tx::text, position FROM event_dispatch") },
+            BatchCommands =
+            {
+                new("SELECT pg_try_advisory_xact_lock(@key)"),
+                new("SELECT tx::text, position FROM event_dispatch"),
+                new(PostgresCitizenEventLog.ReadSql("(SELECT tx, position FROM event_dispatch)")),
+            },
         })
         {
             turn.BatchCommands[0].Parameters.AddWithValue("key", DispatchLockKey);
+            PostgresCitizenEventLog.AddReadParameters(turn.BatchCommands[2].Parameters, limit, type: null);
             await using var reader = await turn.ExecuteReaderAsync(cancellationToken);
             await reader.ReadAsync(cancellationToken);
             if (!reader.GetBoolean(0))
@@ -40,10 +47,10 @@ public sealed class PostgresAgencyFeedStore(NpgsqlDataSource dataSource) : IAgen
             await reader.NextResultAsync(cancellationToken);
             await reader.ReadAsync(cancellationToken);
             checkpoint = CitizenEventColumns.ReadCursor(reader, 0);
+            await reader.NextResultAsync(cancellationToken);
+            batch = await PostgresCitizenEventLog.ReadEventsAsync(reader, limit, cancellationToken);
         }
 
-        // Read under the turn, from the checkpoint this transaction sees: nothing here was dispatched before.
-        var batch = await PostgresCitizenEventLog.ReadAsync(connection, transaction, checkpoint, limit, type: null, cancellationToken);
         if (batch.Count == 0)
         {
             await transaction.CommitAsync(cancellationToken);

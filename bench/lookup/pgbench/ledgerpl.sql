@@ -1,1 +1,0 @@
-SELECT scratch_ledger_add(ARRAY['BENCHY'], ARRAY[current_date], ARRAY['SPDC04'], ARRAY[10::bigint], ARRAY[50::bigint], ARRAY[0::bigint], ARRAY[0::bigint], ARRAY[50000::bigint]);

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Net;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using OrleansHub.Host.Events;
@@ -28,24 +29,15 @@ public sealed class DispatchWakeTests(PostgresServer postgres)
         var thisSilo = new DispatchSignal();
         using var listener = Listener(dataSource, thisSilo, cluster, ThisSilo);
         using var otherSilo = Notifier(dataSource, cluster, OtherSilo);
-        await listener.StartAsync(default);
-        await otherSilo.StartAsync(default);
-        try
-        {
-            await WaitOutTheConnectSignalAsync(thisSilo);
-            var woken = thisSilo.NextAsync();
-            await Task.Delay(200);
-            Assert.False(woken.IsCompleted, "woken with nothing appended");
+        await using var running = await Running.StartAsync(listener, otherSilo);
+        await WaitOutTheConnectSignalAsync(thisSilo);
+        var woken = thisSilo.NextAsync();
+        await Task.Delay(200);
+        Assert.False(woken.IsCompleted, "woken with nothing appended");
 
-            otherSilo.Appended();
+        otherSilo.Appended();
 
-            await woken.WaitAsync(TimeSpan.FromSeconds(30));
-        }
-        finally
-        {
-            await otherSilo.StopAsync(default);
-            await listener.StopAsync(default);
-        }
+        await woken.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
     [Fact]
@@ -57,25 +49,16 @@ public sealed class DispatchWakeTests(PostgresServer postgres)
         using var listener = Listener(dataSource, thisSilo, cluster, ThisSilo);
         using var notifier = Notifier(dataSource, cluster, ThisSilo);
         await using var otherSilo = await ListenAsync(dataSource);
-        await listener.StartAsync(default);
-        await notifier.StartAsync(default);
-        try
-        {
-            await WaitOutTheConnectSignalAsync(thisSilo);
-            var woken = thisSilo.NextAsync();
+        await using var running = await Running.StartAsync(listener, notifier);
+        await WaitOutTheConnectSignalAsync(thisSilo);
+        var woken = thisSilo.NextAsync();
 
-            notifier.Appended();
+        notifier.Appended();
 
-            Assert.Equal(ThisSilo.ToParsableString(), await otherSilo.NextPayloadAsync());
-            // Both listeners were sent the notice in the same instant; give this silo's time to (wrongly) act on it.
-            await Task.Delay(500);
-            Assert.False(woken.IsCompleted, "this silo's dispatcher was woken by its own notice");
-        }
-        finally
-        {
-            await notifier.StopAsync(default);
-            await listener.StopAsync(default);
-        }
+        Assert.Equal(ThisSilo.ToParsableString(), await otherSilo.NextPayloadAsync());
+        // Both listeners were sent the notice in the same instant; give this silo's time to (wrongly) act on it.
+        await Task.Delay(500);
+        Assert.False(woken.IsCompleted, "this silo's dispatcher was woken by its own notice");
     }
 
     [Fact]
@@ -85,23 +68,16 @@ public sealed class DispatchWakeTests(PostgresServer postgres)
         var alone = new Membership(ThisSilo);
         using var notifier = Notifier(dataSource, alone, ThisSilo);
         await using var observer = await ListenAsync(dataSource);
-        await notifier.StartAsync(default);
-        try
-        {
-            notifier.Appended();
-            await Task.Delay(500);
-            alone.Join(OtherSilo);
-            notifier.Appended();
+        await using var running = await Running.StartAsync(notifier);
+        notifier.Appended();
+        await Task.Delay(500);
+        alone.Join(OtherSilo);
+        notifier.Appended();
 
-            Assert.Equal(ThisSilo.ToParsableString(), await observer.NextPayloadAsync());
-            // Had the first notice been sent, it would have been read by now or be waiting to be read.
-            observer.ReadWaiting(TimeSpan.FromMilliseconds(300));
-            Assert.Equal(1, observer.Received);
-        }
-        finally
-        {
-            await notifier.StopAsync(default);
-        }
+        Assert.Equal(ThisSilo.ToParsableString(), await observer.NextPayloadAsync());
+        // Had the first notice been sent, it would have been read by now or be waiting to be read.
+        observer.ReadWaiting(TimeSpan.FromMilliseconds(300));
+        Assert.Equal(1, observer.Received);
     }
 
     [Fact]
@@ -158,6 +134,28 @@ public sealed class DispatchWakeTests(PostgresServer postgres)
         await using var listen = new NpgsqlCommand($"LISTEN {PostgresAppendNotifier.Channel}", connection);
         await listen.ExecuteNonQueryAsync();
         return observer;
+    }
+
+    /// <summary>Background services started for a test, stopped in reverse order when it ends.</summary>
+    private sealed class Running(IHostedService[] services) : IAsyncDisposable
+    {
+        public static async Task<Running> StartAsync(params IHostedService[] services)
+        {
+            foreach (var service in services)
+            {
+                await service.StartAsync(default);
+            }
+
+            return new Running(services);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            for (var i = services.Length - 1; i >= 0; i--)
+            {
+                await services[i].StopAsync(default);
+            }
+        }
     }
 
     /// <summary>A plain LISTEN on the append channel: what another silo's listener would hear.</summary>

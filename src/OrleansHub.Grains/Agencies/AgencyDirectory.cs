@@ -27,7 +27,8 @@ namespace OrleansHub.Grains.Agencies;
 /// every <see cref="AgencyDirectoryOptions.RefreshInterval"/> for the agencies whose revision changed: staleness is bounded by
 /// one interval even then, and a restarted silo needs nothing replayed. The silo that served the change refreshes its copy at
 /// once (<see cref="RefreshAsync"/>). If a reload fails the entry is dropped, so the next request loads from the grain rather
-/// than trusting a stale copy.
+/// than trusting a stale copy. A key whose id this silo's copy lacks (issued through another silo a moment ago) is checked
+/// against a reload that starts after it was presented, so a new key works on every silo at once.
 /// </para>
 /// </summary>
 public sealed partial class AgencyDirectory : ILifecycleParticipant<ISiloLifecycle>, IDisposable
@@ -36,6 +37,7 @@ public sealed partial class AgencyDirectory : ILifecycleParticipant<ISiloLifecyc
     private readonly ConcurrentDictionary<string, Lazy<Task<Snapshot>>>.AlternateLookup<ReadOnlySpan<char>> _entriesBySpan;
     private readonly ConcurrentDictionary<string, byte> _knownCodes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte>.AlternateLookup<ReadOnlySpan<char>> _knownCodesBySpan;
+    private readonly ConcurrentDictionary<string, KeyReloadGate> _keyReloads = new(StringComparer.Ordinal);
     private readonly IGrainFactory _grains;
     private readonly TimeProvider _hubClock;
     private readonly TimeProvider _timers;
@@ -84,14 +86,14 @@ public sealed partial class AgencyDirectory : ILifecycleParticipant<ISiloLifecyc
     /// </summary>
     public ValueTask<AgencyKeyCheck> AuthenticateAsync(string presentedKey, CancellationToken ct = default)
     {
-        if (!AgencyKeys.TryParse(presentedKey, out var code, out _))
+        if (!AgencyKeys.TryParse(presentedKey, out var code, out var keyId))
         {
             return ValueTask.FromResult(AgencyKeyCheck.Unknown);
         }
 
-        return TryGetCached(code) is { } cached
+        return TryGetCached(code) is { } cached && !IsKeyNewerThan(cached, keyId)
             ? ValueTask.FromResult(Check(cached, presentedKey))
-            : AuthenticateSlowAsync(presentedKey, code.ToString(), ct);
+            : AuthenticateSlowAsync(presentedKey, code.ToString(), keyId.ToString(), ct);
     }
 
     /// <summary>
@@ -184,8 +186,61 @@ public sealed partial class AgencyDirectory : ILifecycleParticipant<ISiloLifecyc
 
     private async ValueTask<AgencyPolicy?> FindSlowAsync(string code, CancellationToken ct) => (await GetAsync(code, ct)).Policy;
 
-    private async ValueTask<AgencyKeyCheck> AuthenticateSlowAsync(string presentedKey, string code, CancellationToken ct) =>
-        Check(await GetAsync(code, ct), presentedKey);
+    private async ValueTask<AgencyKeyCheck> AuthenticateSlowAsync(string presentedKey, string code, string keyId, CancellationToken ct)
+    {
+        var snapshot = await GetAsync(code, ct);
+        if (IsKeyNewerThan(snapshot, keyId))
+        {
+            // A key issued through another silo a moment ago, before its notice reached this one: load the agency again.
+            await ReloadForUnknownKeyAsync(code).WaitAsync(ct);
+            snapshot = await GetAsync(code, ct);
+        }
+
+        return Check(snapshot, presentedKey);
+    }
+
+    /// <summary>Whether the agency is known but the key id is not: either a key newer than this copy or a made-up one.</summary>
+    private static bool IsKeyNewerThan(Snapshot snapshot, ReadOnlySpan<char> keyId) =>
+        snapshot.Policy is not null && !snapshot.KeysById.ContainsKey(keyId);
+
+    /// <summary>
+    /// A reload of <paramref name="code"/> that starts after this call: callers that arrive before it starts share it, and
+    /// reloads of one agency start at least <see cref="EarlyPollInterval"/> apart, so a flood of made-up key ids costs the
+    /// agency grain a bounded rate of calls (and the flood's requests wait up to that interval) while a real new key is
+    /// always checked against a copy loaded after it was presented.
+    /// </summary>
+    private Task ReloadForUnknownKeyAsync(string code)
+    {
+        var gate = _keyReloads.GetOrAdd(code, static _ => new KeyReloadGate());
+        lock (gate)
+        {
+            if (gate.Next is { } next)
+            {
+                return next;
+            }
+
+            var wait = gate.LastStartedAt is { } last ? EarlyPollInterval - _timers.GetElapsedTime(last) : TimeSpan.Zero;
+
+            // Off this thread: run inline, the reload would clear Next before this assignment sets it.
+            return gate.Next = Task.Run(() => StartAfterAsync(wait));
+        }
+
+        async Task StartAfterAsync(TimeSpan wait)
+        {
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, _timers);
+            }
+
+            lock (gate)
+            {
+                gate.Next = null;
+                gate.LastStartedAt = _timers.GetTimestamp();
+            }
+
+            await RefreshAsync(code, _stopping.Token);
+        }
+    }
 
     private AgencyKeyCheck Check(Snapshot snapshot, string presentedKey)
     {
@@ -477,6 +532,14 @@ public sealed partial class AgencyDirectory : ILifecycleParticipant<ISiloLifecyc
         public FrozenDictionary<string, CachedKey>.AlternateLookup<ReadOnlySpan<char>> KeysById { get; }
 
         public DateTimeOffset AbsentUntil { get; }
+    }
+
+    /// <summary>The reload of one agency that callers presenting a key id its copy lacks are waiting for.</summary>
+    private sealed class KeyReloadGate
+    {
+        public Task? Next { get; set; }
+
+        public long? LastStartedAt { get; set; }
     }
 
     /// <summary>One active key: its hash, when a rotation revokes it, and the answer to give when it matches.</summary>

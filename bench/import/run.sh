@@ -33,7 +33,7 @@ trap cleanup EXIT
 seconds_since() { echo "$(date +%s.%N) - $1" | bc -l; }
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }   # user + system CPU of one process, in 1/100 s
 allocated() {  # bytes the hub's .NET heap has allocated since it started (its /metrics)
-  curl -s "http://127.0.0.1:$HTTP_PORT/metrics" | awk '/^dotnet_gc_heap_total_allocated_bytes_total/ {printf "%d", $2}'
+  curl -s "http://127.0.0.1:$HTTP_PORT/metrics" | awk '/^dotnet_gc_heap_total_allocated_bytes_total/ {printf "%.0f", $2}'
 }
 pg_ticks() {  # every PostgreSQL process of this server, those that ended too (the postmaster reaps them: its children's time)
   local postmaster total p

@@ -257,8 +257,9 @@ public sealed partial class CitizenGrain(
 
         state.State.Version++;
         state.State.UpdatedAt = now;
-        state.State.Pending.History.Add(new ChangeEntry(state.State.Version, now, source, plan.Kind, plan.ChangedFields));
-        foreach (var (type, fields) in CitizenEventClassifier.Classify(plan.Kind, plan.ChangedFields))
+        var changedFields = plan.ChangedFields;
+        state.State.Pending.History.Add(new ChangeEntry(state.State.Version, now, source, plan.Kind, changedFields));
+        foreach (var (type, fields) in CitizenEventClassifier.Classify(plan.Kind, changedFields))
         {
             state.State.Pending.Events.Add(new CitizenEvent(
                 Guid.CreateVersion7(now), Id.Value, ++state.State.LastEventSequence, type, now, state.State.Version, fields));

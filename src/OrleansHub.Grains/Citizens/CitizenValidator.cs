@@ -32,9 +32,7 @@ public static class CitizenValidator
                 return new(field, $"At most {spec.MaxItems} entries.");
             }
 
-            return input.Items.Any(item => !spec.Pattern!.IsMatch(item)) || input.Items.Distinct(StringComparer.Ordinal).Count() != input.Items.Count
-                ? new(field, $"Each entry is {spec.PatternDescription}, without duplicates.")
-                : null;
+            return AllMatchWithoutDuplicates(input.Items, spec.Pattern!) ? null : new(field, $"Each entry is {spec.PatternDescription}, without duplicates.");
         }
 
         if (input.Text is not { } text)
@@ -58,12 +56,13 @@ public static class CitizenValidator
     /// <summary>Checks a whole record (after a write is merged) for the rules that span fields.</summary>
     public static IReadOnlyList<FieldError> CheckRecord(PersonalId id, IReadOnlyDictionary<string, FieldInput> fields, DateOnly today)
     {
-        var errors = new List<FieldError>();
-        foreach (var required in FieldCatalog.Required)
+        // Every record of an import passes through here: a valid one allocates nothing (no list, no enumerator).
+        List<FieldError>? errors = null;
+        for (var i = 0; i < FieldCatalog.Required.Count; i++)
         {
-            if (!fields.ContainsKey(required))
+            if (!fields.ContainsKey(FieldCatalog.Required[i]))
             {
-                errors.Add(new(required, "Required: every record holds a full name, date of birth and sex."));
+                (errors ??= []).Add(new(FieldCatalog.Required[i], "Required: every record holds a full name, date of birth and sex."));
             }
         }
 
@@ -72,46 +71,50 @@ public static class CitizenValidator
         {
             if (born > today)
             {
-                errors.Add(new(F.DateOfBirth, "The date of birth cannot be in the future."));
+                (errors ??= []).Add(new(F.DateOfBirth, "The date of birth cannot be in the future."));
             }
             else if (born.Year < 1900)
             {
-                errors.Add(new(F.DateOfBirth, "The date of birth is before 1900, which no ID number can encode."));
+                (errors ??= []).Add(new(F.DateOfBirth, "The date of birth is before 1900, which no ID number can encode."));
             }
             else if (Text(fields, F.Sex) is { } sexText && Enum.TryParse<Sex>(sexText, ignoreCase: true, out var sex) && !id.AgreesWith(born, sex))
             {
-                errors.Add(new("id", "The ID number's century/sex digit and year digits disagree with the date of birth and sex."));
+                (errors ??= []).Add(new("id", "The ID number's century/sex digit and year digits disagree with the date of birth and sex."));
             }
         }
 
-        foreach (var field in new[] { F.DateOfDeath, F.MissingSince })
+        foreach (var field in LaterDates)
         {
             if (DateOf(fields, field) is { } date && (date > today || (birth is { } b && date < b)))
             {
-                errors.Add(new(field, "Must fall between the date of birth and today."));
+                (errors ??= []).Add(new(field, "Must fall between the date of birth and today."));
             }
         }
 
         if (Text(fields, F.PlaceOfBirth) is { } place && place != id.ProvinceCode)
         {
-            errors.Add(new(F.PlaceOfBirth, "Must equal the province code the ID number starts with."));
+            (errors ??= []).Add(new(F.PlaceOfBirth, "Must equal the province code the ID number starts with."));
         }
 
-        foreach (var link in FieldCatalog.FamilyLinks)
+        for (var i = 0; i < FieldCatalog.FamilyLinks.Count; i++)
         {
+            var link = FieldCatalog.FamilyLinks[i];
             if (link != F.HeadOfHouseholdId && Text(fields, link) == id.Value)
             {
-                errors.Add(new(link, "A citizen cannot be linked to themselves."));
+                (errors ??= []).Add(new(link, "A citizen cannot be linked to themselves."));
             }
         }
 
         if (Text(fields, F.FatherId) is { } father && father == Text(fields, F.MotherId))
         {
-            errors.Add(new(F.MotherId, "Father and mother must be different people."));
+            (errors ??= []).Add(new(F.MotherId, "Father and mother must be different people."));
         }
 
-        return errors;
+        return errors ?? (IReadOnlyList<FieldError>)[];
     }
+
+    /// <summary>The dates that must fall between birth and today.</summary>
+    private static readonly string[] LaterDates = [F.DateOfDeath, F.MissingSince];
 
     public static bool TryParseDate(string text, out DateOnly date) =>
         DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
@@ -139,7 +142,37 @@ public static class CitizenValidator
             return new(field, "No leading, trailing or doubled spaces.");
         }
 
-        return text.All(allowed) ? null : new(field, $"May hold {allowedDescription} only.");
+        foreach (var c in text)
+        {
+            if (!allowed(c))
+            {
+                return new(field, $"May hold {allowedDescription} only.");
+            }
+        }
+
+        return null;
+    }
+
+    private static bool AllMatchWithoutDuplicates(IReadOnlyList<string> items, System.Text.RegularExpressions.Regex pattern)
+    {
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (!pattern.IsMatch(items[i]))
+            {
+                return false;
+            }
+
+            // Lists hold a handful of entries (at most MaxItems): comparing pairs beats building a set.
+            for (var j = 0; j < i; j++)
+            {
+                if (string.Equals(items[i], items[j], StringComparison.Ordinal))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
     }
 
     // Vietnamese diacritics arrive precomposed (letters) or decomposed (combining marks); both are valid.

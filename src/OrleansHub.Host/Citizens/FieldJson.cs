@@ -36,24 +36,26 @@ public static class FieldJson
     {
         foreach (var member in body.EnumerateObject())
         {
-            if (skip?.Invoke(member.Name) == true)
+            // JsonProperty.Name decodes a new string on every read: once per member (an import reads ~35 per line).
+            var name = member.Name;
+            if (skip?.Invoke(name) == true)
             {
                 continue;
             }
 
-            if (changes.ContainsKey(member.Name))
+            if (changes.ContainsKey(name))
             {
-                errors.Add(new(member.Name, "The field appears more than once."));
+                errors.Add(new(name, "The field appears more than once."));
                 continue;
             }
 
             if (ReadValue(member.Value) is { } value)
             {
-                changes[member.Name] = value;
+                changes[name] = value;
             }
             else
             {
-                errors.Add(new(member.Name, "Must be a string, a list of strings, or null to clear the field."));
+                errors.Add(new(name, "Must be a string, a list of strings, or null to clear the field."));
             }
         }
     }

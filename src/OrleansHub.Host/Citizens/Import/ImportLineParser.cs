@@ -77,7 +77,14 @@ public static class ImportLineParser
         }
 
         // Shape errors are found here, so a bad line costs no grain call.
-        errors.AddRange(changes.Select(c => CitizenValidator.CheckValue(c.Key, c.Value)).OfType<FieldError>());
+        foreach (var (field, value) in changes)
+        {
+            if (CitizenValidator.CheckValue(field, value) is { } error)
+            {
+                errors.Add(error);
+            }
+        }
+
         return errors.Count > 0
             ? new ImportLine(number, personalId, changes, null, errors)
             : new ImportLine(number, personalId, changes, card, []);

@@ -48,7 +48,8 @@ public sealed record CitizenWriteResult(
     [property: Id(2)] IReadOnlyList<FieldError> Errors,
     [property: Id(3)] WriteEffect Effect)
 {
-    public static CitizenWriteResult Applied(CitizenRecord record, WriteEffect effect) => new(record, CitizenWriteFailure.None, [], effect);
+    /// <summary>An accepted write; <paramref name="record"/> is the record after it, null where the caller asked for none (an import).</summary>
+    public static CitizenWriteResult Applied(CitizenRecord? record, WriteEffect effect) => new(record, CitizenWriteFailure.None, [], effect);
 
     public static CitizenWriteResult Refused(CitizenWriteFailure failure, IReadOnlyList<FieldError> errors, CitizenRecord? current = null) =>
         new(current, failure, errors, WriteEffect.None);

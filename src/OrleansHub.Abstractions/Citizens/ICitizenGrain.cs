@@ -17,7 +17,8 @@ public interface ICitizenGrain : IGrainWithStringKey
 
     /// <summary>
     /// Like <see cref="WriteAsync"/>, for bulk import, optionally with the citizen's current card in the same version.
-    /// The activation is released afterwards so a large import keeps memory flat.
+    /// Answers the effect and any errors, without the record. The activation is released afterwards so a large import
+    /// keeps memory flat.
     /// </summary>
     Task<CitizenWriteResult> ImportAsync(CitizenWrite write, CardSummary? card);
 

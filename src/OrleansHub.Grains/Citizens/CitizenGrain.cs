@@ -71,12 +71,12 @@ public sealed partial class CitizenGrain(
     public Task<CitizenWriteResult> WriteAsync(CitizenWrite write)
     {
         _inUse = true;
-        return ApplyAsync(write, card: null);
+        return ApplyAsync(write, card: null, answerWithRecord: true);
     }
 
     public async Task<CitizenWriteResult> ImportAsync(CitizenWrite write, CardSummary? card)
     {
-        var result = await ApplyAsync(write, card);
+        var result = await ApplyAsync(write, card, answerWithRecord: false);
         if (!_inUse)
         {
             DeactivateOnIdle();
@@ -191,12 +191,15 @@ public sealed partial class CitizenGrain(
         await WriteAsync();
     }
 
-    private async Task<CitizenWriteResult> ApplyAsync(CitizenWrite write, CardSummary? card)
+    private async Task<CitizenWriteResult> ApplyAsync(CitizenWrite write, CardSummary? card, bool answerWithRecord)
     {
+        // An import reads no record back: copying every imported record for an answer nobody reads was garbage per line.
+        CitizenRecord? Answer() => answerWithRecord ? Snapshot() : null;
+
         var (plan, failure, errors) = CitizenChange.Plan(Id, state.State, write, ownership.Value, Today);
         if (plan is null)
         {
-            return CitizenWriteResult.Refused(failure, errors, Snapshot());
+            return CitizenWriteResult.Refused(failure, errors, Answer());
         }
 
         string? superseded = null;
@@ -208,7 +211,7 @@ public sealed partial class CitizenGrain(
             if (recorded.Failure != CardFailure.None)
             {
                 return CitizenWriteResult.Refused(CitizenWriteFailure.Invalid,
-                    [.. recorded.Errors.Select(e => e with { Field = "card." + e.Field }).DefaultIfEmpty(new FieldError("card", recorded.Failure.ToString()))], Snapshot());
+                    [.. recorded.Errors.Select(e => e with { Field = "card." + e.Field }).DefaultIfEmpty(new FieldError("card", recorded.Failure.ToString()))], Answer());
             }
 
             superseded = state.State.Text(F.CardStatus) is "valid" or "lost" ? state.State.Text(F.CardNumber) : null;
@@ -217,7 +220,7 @@ public sealed partial class CitizenGrain(
 
         if (plan.Sets.Count == 0 && plan.Clears.Count == 0)
         {
-            return CitizenWriteResult.Applied(Snapshot()!, WriteEffect.Unchanged);
+            return CitizenWriteResult.Applied(Answer(), WriteEffect.Unchanged);
         }
 
         if (plan.RecordsDeath && state.State.Text(F.CardNumber) is { } currentCard && state.State.Text(F.CardStatus) is "valid" or "lost")
@@ -234,7 +237,7 @@ public sealed partial class CitizenGrain(
             await GrainFactory.GetGrain<ICardGrain>(superseded).RevokeAsync(RevocationReason.Superseded);
         }
 
-        return CitizenWriteResult.Applied(Snapshot()!, created ? WriteEffect.Created : WriteEffect.Updated);
+        return CitizenWriteResult.Applied(Answer(), created ? WriteEffect.Created : WriteEffect.Updated);
     }
 
     private async Task CommitAsync(PlannedChange plan, string source)

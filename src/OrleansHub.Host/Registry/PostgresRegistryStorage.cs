@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Orleans.Serialization;
 using Orleans.Serialization.Serializers;
 using Orleans.Storage;
 using OrleansHub.Abstractions.Citizens;
@@ -29,7 +30,9 @@ namespace OrleansHub.Host.Registry;
 public sealed partial class PostgresRegistryStorage : IGrainStorage, ICitizenArchive, IDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
-    private readonly IGrainStorageSerializer _serializer;
+    // Orleans' serializer itself, not the IGrainStorageSerializer wrapper: the same bytes (rows of either read alike), but it
+    // serializes into a pooled buffer and copies once, where the wrapper grows a fresh buffer by doubling and then copies.
+    private readonly Serializer _serializer;
     private readonly IActivatorProvider _activators;
     private readonly EventLogGrowth _growth;
     private readonly HubInstruments _instruments;
@@ -41,7 +44,7 @@ public sealed partial class PostgresRegistryStorage : IGrainStorage, ICitizenArc
 
     public PostgresRegistryStorage(
         NpgsqlDataSource dataSource,
-        IGrainStorageSerializer serializer,
+        Serializer serializer,
         IActivatorProvider activators,
         EventLogGrowth growth,
         HubInstruments instruments,
@@ -65,7 +68,7 @@ public sealed partial class PostgresRegistryStorage : IGrainStorage, ICitizenArc
         await _reads.Writer.WriteAsync(read);
         if (await read.Done.Task is { } row)
         {
-            grainState.State = _serializer.Deserialize<T>(new BinaryData(row.Payload));
+            grainState.State = _serializer.Deserialize<T>(row.Payload);
             grainState.ETag = row.Version.ToString(CultureInfo.InvariantCulture);
             grainState.RecordExists = true;
         }
@@ -80,7 +83,7 @@ public sealed partial class PostgresRegistryStorage : IGrainStorage, ICitizenArc
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var (kind, key) = Locate(stateName, grainId);
-        var payload = _serializer.Serialize(grainState.State).ToArray();
+        var payload = _serializer.SerializeToArray(grainState.State);
         if (payload.Length > RegistryLimits.MaxStateBytes)
         {
             throw RegistryLimits.TooLarge(stateName, payload.Length);

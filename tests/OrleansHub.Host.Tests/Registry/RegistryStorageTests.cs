@@ -42,7 +42,7 @@ public sealed class RegistryStorageTests(PostgresServer postgres) : IAsyncLifeti
             .AddMetrics()
             .BuildServiceProvider();
         // One writer: a write held up by a row lock keeps every write queued behind it for the next batch, as one batch.
-        _storage = new PostgresRegistryStorage(_dataSource, new OrleansGrainStorageSerializer(_services.GetRequiredService<Serializer>()),
+        _storage = new PostgresRegistryStorage(_dataSource, _services.GetRequiredService<Serializer>(),
             _services.GetRequiredService<IActivatorProvider>(), new EventLogGrowth(new DispatchSignal(), null, TimeProvider.System),
             new HubInstruments(_services.GetRequiredService<IMeterFactory>()), Options.Create(new RegistryStorageOptions { Writers = 1 }),
             NullLogger<PostgresRegistryStorage>.Instance);

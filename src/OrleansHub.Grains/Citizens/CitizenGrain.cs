@@ -248,6 +248,8 @@ public sealed partial class CitizenGrain(
             state.State.Fields.Remove(field);
         }
 
+        // A creation fills the record from empty: size it once rather than regrow it three times.
+        state.State.Fields.EnsureCapacity(state.State.Fields.Count + plan.Sets.Count);
         foreach (var (field, (value, fieldSource)) in plan.Sets)
         {
             state.State.Fields[field] = new FieldValue(value, fieldSource, now);

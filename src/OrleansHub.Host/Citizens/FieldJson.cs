@@ -9,13 +9,14 @@ public static class FieldJson
     /// <summary>Reads <c>{ "field": value, ... }</c>; every member that is not a string, a string list or null is an error.</summary>
     public static (Dictionary<string, FieldInput> Changes, List<FieldError> Errors) ReadChanges(JsonElement body, Func<string, bool>? skip = null)
     {
-        var changes = new Dictionary<string, FieldInput>(StringComparer.Ordinal);
         var errors = new List<FieldError>();
         if (body.ValueKind != JsonValueKind.Object)
         {
             errors.Add(new("$", "The body must be a JSON object of field names and values."));
-            return (changes, errors);
+            return (new Dictionary<string, FieldInput>(StringComparer.Ordinal), errors);
         }
+
+        var changes = new Dictionary<string, FieldInput>(body.GetPropertyCount(), StringComparer.Ordinal);
 
         try
         {

@@ -8,6 +8,9 @@
 # hub silo, the CLI as client.
 #
 #   bench/import/run.sh [COUNT]
+#
+# The report also counts the autovacuum runs PostgreSQL logged during the import (every run is logged). With
+# STATEMENTS=1 PostgreSQL loads pg_stat_statements and the report lists the hub database's statements by execution time.
 set -euo pipefail
 
 COUNT="${1:-1000000}"
@@ -58,6 +61,16 @@ dotnet "$CLI_DLL" generate --count "$COUNT" --seed 42 --today 2026-11-28 --out "
 generate_s=$(seconds_since "$start")
 
 "$REPO/deploy/postgres.sh" start >/dev/null
+# Some runs' PostgreSQL spent three times its usual CPU per citizen while autovacuum visited the fresh registry tables
+# (bench/results/import-2026-12-08-allocations.md): every autovacuum run is logged, and the report counts them.
+psql -qh 127.0.0.1 -p "$HUB_PG_PORT" -U postgres -d postgres -c "ALTER SYSTEM SET log_autovacuum_min_duration = 0" >/dev/null
+if [[ "${STATEMENTS:-0}" == 1 ]]; then
+  psql -qh 127.0.0.1 -p "$HUB_PG_PORT" -U postgres -d postgres -c "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'" >/dev/null
+  "$REPO/deploy/postgres.sh" stop >/dev/null && "$REPO/deploy/postgres.sh" start >/dev/null
+  psql -qh 127.0.0.1 -p "$HUB_PG_PORT" -U postgres -d postgres -c "CREATE EXTENSION pg_stat_statements" >/dev/null
+else
+  psql -qh 127.0.0.1 -p "$HUB_PG_PORT" -U postgres -d postgres -c "SELECT pg_reload_conf()" >/dev/null
+fi
 BASE="Host=127.0.0.1;Port=$HUB_PG_PORT;Username=postgres"
 psql -qh 127.0.0.1 -p "$HUB_PG_PORT" -U postgres -d postgres -c "CREATE DATABASE copy_baseline" >/dev/null
 
@@ -90,11 +103,22 @@ if [[ -n "${PROFILE:-}" ]]; then   # PROFILE=1: a trace of the hub during the im
   TRACE_PID=$!
   sleep 2
 fi
+autovacuum0=$(grep -c "automatic vacuum\|automatic analyze" "$HUB_RUN_DIR/postgres.log" || true)
+[[ "${STATEMENTS:-0}" != 1 ]] || psql -qh 127.0.0.1 -p "$HUB_PG_PORT" -U postgres -d postgres -c "SELECT pg_stat_statements_reset()" >/dev/null
 start=$(date +%s.%N)
 /usr/bin/time -f "%M" -o "$HUB_RUN_DIR/cli-peak-kb" dotnet "$CLI_DLL" import --file "$FILE" --hub "http://127.0.0.1:$HTTP_PORT" \
   --key "$KEY" --report "$HUB_RUN_DIR/rejected.ndjson" >"$HUB_RUN_DIR/import.out" 2>"$HUB_RUN_DIR/import.err"
 import_s=$(seconds_since "$start")
 if [[ -n "${PROFILE:-}" ]]; then wait "$TRACE_PID" || true; log "trace: $HUB_RUN_DIR/import.nettrace (dotnet-trace report ... topN)"; fi
+autovacuum_runs=$(( $(grep -c "automatic vacuum\|automatic analyze" "$HUB_RUN_DIR/postgres.log" || true) - autovacuum0 ))
+statements=""
+if [[ "${STATEMENTS:-0}" == 1 ]]; then
+  statements="$(printf '\nStatements of the hub database during the import by execution time (pg_stat_statements):\n\n| calls | total ms | statement |\n|---|---|---|\n'
+    psql -qAtX -h 127.0.0.1 -p "$HUB_PG_PORT" -U postgres -d postgres -c "
+      SELECT format('| %s | %s | %s |', s.calls, round(s.total_exec_time), left(regexp_replace(s.query, '\s+', ' ', 'g'), 90))
+      FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
+      WHERE d.datname = 'orleanshub' ORDER BY s.total_exec_time DESC LIMIT 12")"
+fi
 hub_ticks=$(( $(ticks "$HUB_PID") - hub0 )); pg_import_ticks=$(( $(pg_ticks) - pg0 )); alloc_bytes=$(( $(allocated) - alloc0 ))
 commits=$(( $(sql postgres "SELECT xact_commit FROM pg_stat_database WHERE datname = 'orleanshub'") - commits0 ))
 batches=$(curl -s "http://127.0.0.1:$HTTP_PORT/metrics" | awk '/^hub_registry_batch_size_(count|sum)\{/ && /outcome="written"/ {split($1, n, "{"); v[n[1]] += $2} END {printf "%d %d", v["hub_registry_batch_size_count"], v["hub_registry_batch_size_sum"]}')
@@ -137,6 +161,8 @@ git $(git -C "$REPO" rev-parse --short HEAD), load average $LOAD_BEFORE before a
   The hub's .NET heap allocated $((alloc_bytes / COUNT)) bytes per citizen.
 - PostgreSQL commits: $commits for $COUNT citizens ($(echo "scale=3; $commits / $COUNT" | bc -l) per citizen); the registry
   storage wrote $batch_writes grain states in $batch_count transactions ($(echo "scale=1; $batch_writes / ($batch_count + 0.000001)" | bc -l) per transaction).
+- Autovacuum runs (vacuum or analyze of a table) during the import: $autovacuum_runs.
+$statements
 
 Bytes per citizen after the import (tables with their partitions, indexes and TOAST, after VACUUM):
 

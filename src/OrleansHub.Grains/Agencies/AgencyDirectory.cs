@@ -221,7 +221,7 @@ public sealed partial class AgencyDirectory : ILifecycleParticipant<ISiloLifecyc
 
             var wait = gate.LastStartedAt is { } last ? EarlyPollInterval - _timers.GetElapsedTime(last) : TimeSpan.Zero;
 
-            // Off this thread: run inline, the reload would clear Next before this assignment sets it.
+            // On the thread pool: run inline, its first step (clearing Next) would come before this assignment sets Next.
             return gate.Next = Task.Run(() => StartAfterAsync(wait));
         }
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using OrleansHub.Abstractions.Agencies;
 using OrleansHub.Grains.Agencies;
@@ -17,23 +16,11 @@ public sealed class AgencyChangeNoticeTests : IAsyncLifetime
 
     private InProcessTestCluster _cluster = null!;
 
-    public async Task InitializeAsync()
-    {
-        var builder = new InProcessTestClusterBuilder(initialSilosCount: 2);
-        builder.ConfigureSilo((_, silo) =>
-        {
-            silo.AddMemoryGrainStorage(GrainStorageNames.Directory);
-            silo.UseHubStorageSerializer();
-            silo.Services.AddAgencyDirectory();
-            silo.Services.Configure<AgencyDirectoryOptions>(o => o.RefreshInterval = TimeSpan.FromHours(1));
-        });
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
-    }
+    public async Task InitializeAsync() => _cluster = await DirectoryClusters.StartAsync();
 
     public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
-    private AgencyDirectory Silo(int index) => _cluster.Silos[index].ServiceProvider.GetRequiredService<AgencyDirectory>();
+    private AgencyDirectory Silo(int index) => _cluster.Directory(index);
 
     [Fact]
     public async Task KeyRevoked_WithoutAnyPollOrLocalRefresh_IsRefusedByEverySilo()

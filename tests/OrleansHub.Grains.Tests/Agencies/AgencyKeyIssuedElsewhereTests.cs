@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Services;
 using Orleans.TestingHost;
@@ -20,33 +19,23 @@ public sealed class AgencyKeyIssuedElsewhereTests : IAsyncLifetime
 
     private InProcessTestCluster _cluster = null!;
 
-    public async Task InitializeAsync()
+    public async Task InitializeAsync() => _cluster = await DirectoryClusters.StartAsync(silo =>
     {
-        var builder = new InProcessTestClusterBuilder(initialSilosCount: 2);
-        builder.ConfigureSilo((_, silo) =>
+        silo.Services.RemoveAll<IGrainService>();
+        silo.AddIncomingGrainCallFilter(context =>
         {
-            silo.AddMemoryGrainStorage(GrainStorageNames.Directory);
-            silo.UseHubStorageSerializer();
-            silo.Services.AddAgencyDirectory();
-            silo.Services.RemoveAll<IGrainService>();
-            silo.Services.Configure<AgencyDirectoryOptions>(o => o.RefreshInterval = TimeSpan.FromHours(1));
-            silo.AddIncomingGrainCallFilter(context =>
+            if (context.InterfaceMethod.Name == nameof(IAgencyGrain.GetCredentialsAsync))
             {
-                if (context.InterfaceMethod.Name == nameof(IAgencyGrain.GetCredentialsAsync))
-                {
-                    Interlocked.Increment(ref s_credentialReads);
-                }
+                Interlocked.Increment(ref s_credentialReads);
+            }
 
-                return context.Invoke();
-            });
+            return context.Invoke();
         });
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
-    }
+    });
 
     public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
-    private AgencyDirectory Silo(int index) => _cluster.Silos[index].ServiceProvider.GetRequiredService<AgencyDirectory>();
+    private AgencyDirectory Silo(int index) => _cluster.Directory(index);
 
     /// <summary>An agency with one key that both silos have loaded and use.</summary>
     private async Task<(IAgencyGrain Grain, string Code)> AgencyBothSilosHoldAsync()
